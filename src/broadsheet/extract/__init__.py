@@ -1,0 +1,7 @@
+"""Page → article: ``extract(html, url=…)`` returns an ``ExtractedArticle`` or raises ``ExtractionError``."""
+
+from __future__ import annotations
+
+from broadsheet.extract.baseline import extract
+
+__all__ = ["extract"]

@@ -20,4 +20,3 @@ def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
     from broadsheet.extract import extract as _extract
 
     return _extract(html, url=url)
-

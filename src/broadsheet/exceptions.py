@@ -1,14 +1,14 @@
 """The error tree. Every error Broadsheet raises on purpose is a ``BroadsheetError``::
 
-    BroadsheetError
-    ├── ConfigError          bad settings
-    ├── NotFound             get_x found nothing
-    ├── StorageError         the database failed (cause kept)
-    ├── ExtractionError      a page gave no article
-    └── FetchError           a fetch failed; ``str()`` is the reason in words
-        ├── BlockedAddress   the address guard refused a host
-        ├── TooLarge         a body passed the size or decompression cap
-        └── NotAFeed         the document is not a feed
+BroadsheetError
+├── ConfigError          bad settings
+├── NotFound             get_x found nothing
+├── StorageError         the database failed (cause kept)
+├── ExtractionError      a page gave no article
+└── FetchError           a fetch failed; ``str()`` is the reason in words
+    ├── BlockedAddress   the address guard refused a host
+    ├── TooLarge         a body passed the size or decompression cap
+    └── NotAFeed         the document is not a feed
 """
 
 from __future__ import annotations

@@ -1,0 +1,255 @@
+"""The ``broadsheet`` command. Imports stay inside the commands so ``--help`` answers at once."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from broadsheet.config import Settings
+    from broadsheet.core import Broadsheet
+    from broadsheet.types import Article
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet", description="Broadsheet: all your news in one place."
+    )
+    parser.add_argument("--config", type=Path, help="TOML settings file (BROADSHEET_CONFIG)")
+    parser.add_argument("--data-dir", type=Path, help="data folder (BROADSHEET_DATA_DIR)")
+    parser.add_argument("--database", help="database URL, e.g. postgresql://… (default: SQLite)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("init", help="create the data folder and the database")
+    db = commands.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply migrations")
+
+    serve = commands.add_parser("serve", help="run the web reader (and fetch in the background)")
+    serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (default 8080)")
+    serve.add_argument("--no-worker", action="store_true", help="do not fetch in this process")
+
+    add = commands.add_parser("add", help="add sources by feed URL or site URL")
+    add.add_argument("urls", nargs="+", metavar="URL")
+
+    fetch = commands.add_parser("fetch", help="fetch every due source once")
+    fetch.add_argument("--all", action="store_true", help="fetch every source, due or not")
+
+    sources = commands.add_parser("sources", help="list sources and their health")
+    sources.add_argument("--format", choices=["table", "json"], default="table")
+
+    export = commands.add_parser("export", help="write every stored article")
+    export.add_argument("--format", choices=["jsonl"], default="jsonl")
+
+    extract = commands.add_parser("extract", help="extract the article from a page")
+    extract.add_argument("target", help="a URL, a file, or - for standard input")
+    extract.add_argument("--format", choices=["json", "markdown", "text"], default="json")
+    extract.add_argument("--url", help="the page's address, when reading a file")
+
+    cluster = commands.add_parser("cluster", help="group JSON-lines articles into stories")
+    cluster.add_argument("file", help="JSON lines {id, title, text, published?, source?}, or -")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    from broadsheet.config import load_settings
+
+    return load_settings(args.config, data_dir=args.data_dir, database_url=args.database)
+
+
+def _open(args: argparse.Namespace) -> Broadsheet:
+    from broadsheet.core import make_broadsheet
+
+    return make_broadsheet(_settings(args))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    broadsheet = _open(args)
+    print(f"ready: {broadsheet.settings.resolved_database_url}")
+    broadsheet.close()
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from broadsheet.storage import engine
+
+    url = _settings(args).resolved_database_url
+    engine.upgrade(engine.connect(url))
+    print(f"database is up to date: {url}")
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    broadsheet = _open(args)
+    failed = 0
+    for url in args.urls:
+        result = asyncio.run(broadsheet.add_source(url))
+        if result.source is None:
+            failed += 1
+            print(f"failed  {url}: {result.error}", file=sys.stderr)
+        else:
+            verb = "added  " if result.created else "exists "
+            print(f"{verb} {result.source.url}  {result.source.title or ''}".rstrip())
+    broadsheet.close()
+    return 1 if failed else 0
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    broadsheet = _open(args)
+    report = asyncio.run(broadsheet.fetch_due(all_sources=args.all))
+    for result in report.results:
+        if not result.ok:
+            print(f"failed  {result.url}: {result.error}", file=sys.stderr)
+    print(f"sources ok: {report.ok}, failed: {report.failed}, new articles: {report.new_articles}")
+    broadsheet.close()
+    return 0
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    broadsheet = _open(args)
+    rows = [_source_json(s) for s in broadsheet.list_sources()]
+    broadsheet.close()
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        error = f"  ({row['last_error']})" if row["last_error"] else ""
+        print(f"{row['status']:<7} {row['url']}{error}")
+    return 0
+
+
+def _source_json(source: Any) -> dict[str, Any]:
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": source.id,
+        "url": source.url,
+        "title": source.title,
+        "status": source.status,
+        "last_error": source.last_error,
+        "last_success": iso(source.last_success_at),
+        "last_fetch": iso(source.last_fetched_at),
+        "next_fetch": iso(source.next_fetch_at),
+    }
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    """One exported article: the stable fields of ``broadsheet export``."""
+    return {
+        "id": article.id,
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "title": article.title,
+        "standfirst": article.standfirst,
+        "authors": [a.name for a in article.authors],
+        "source": article.source_title,
+        "publisher": article.publisher,
+        "published": article.published.isoformat() if article.published else None,
+        "language": article.language,
+        "word_count": article.word_count,
+        "text": article.text,
+    }
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    broadsheet = _open(args)
+    out = sys.stdout
+    for article in broadsheet.iter_articles():
+        out.write(json.dumps(article_json(article), ensure_ascii=False) + "\n")
+    broadsheet.close()
+    return 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from broadsheet.exceptions import BroadsheetError
+    from broadsheet.extract import extract
+    from broadsheet.extract.formats import render
+
+    try:
+        html, url = _read_target(args)
+        article = extract(html, url=url)
+    except BroadsheetError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(render(article, args.format))
+    return 0
+
+
+def _read_target(args: argparse.Namespace) -> tuple[bytes, str | None]:
+    target: str = args.target
+    if target == "-":
+        return sys.stdin.buffer.read(), args.url
+    if target.startswith(("http://", "https://")):
+        from broadsheet.config import load_settings
+        from broadsheet.ingest.fetch import fetch_url, make_client
+
+        settings = load_settings(args.config)
+
+        async def get() -> bytes:
+            async with make_client(settings) as client:
+                response = await fetch_url(
+                    client, target, max_bytes=settings.max_body_bytes,
+                    total_timeout=settings.total_timeout,
+                )  # fmt: skip
+                return response.content
+
+        return asyncio.run(get()), target
+    from broadsheet.exceptions import BroadsheetError
+
+    try:
+        return Path(target).read_bytes(), args.url
+    except OSError as e:
+        raise BroadsheetError(f"cannot read {target}: {e.strerror}") from e
+
+
+def cmd_cluster(args: argparse.Namespace) -> int:
+    from broadsheet.understand.cluster_cli import run_cluster
+
+    if args.file == "-":
+        return run_cluster(sys.stdin, sys.stdout)
+    with open(args.file, encoding="utf-8") as infile:
+        return run_cluster(infile, sys.stdout)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from broadsheet.web.server import serve
+
+    settings = _settings(args)
+    serve(settings, host=args.host, port=args.port, worker=not args.no_worker)
+    return 0
+
+
+COMMANDS = {
+    "init": cmd_init,
+    "db": cmd_db,
+    "add": cmd_add,
+    "fetch": cmd_fetch,
+    "sources": cmd_sources,
+    "export": cmd_export,
+    "extract": cmd_extract,
+    "cluster": cmd_cluster,
+    "serve": cmd_serve,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from broadsheet.exceptions import BroadsheetError
+
+    try:
+        return COMMANDS[args.command](args)
+    except BroadsheetError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""Feed documents → ``ParsedFeed``: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed 1.x here
+(feedparser does not read it, and the format is small)."""
+
+from __future__ import annotations
+
+import calendar
+import json
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from broadsheet.exceptions import NotAFeed
+from broadsheet.types import FeedEntry, ParsedFeed
+
+__all__ = ["parse_feed"]
+
+
+def parse_feed(content: bytes, *, url: str, content_type: str = "") -> ParsedFeed:
+    """Parse a feed document; raises ``NotAFeed`` with the reason when it is none."""
+    head = content[:512].lstrip().lower()
+    if "json" in content_type or head.startswith(b"{"):
+        return _parse_json_feed(content)
+    return _parse_xml_feed(content, url, head)
+
+
+def _parse_xml_feed(content: bytes, url: str, head: bytes) -> ParsedFeed:
+    import feedparser
+
+    parsed = feedparser.parse(content, response_headers={"content-location": url})
+    if not parsed.get("version"):
+        if head.startswith((b"<!doctype html", b"<html")) or b"<html" in head:
+            raise NotAFeed("not a feed: the address returned an HTML page")
+        reason = parsed.get("bozo_exception")
+        raise NotAFeed(f"not a feed: {reason}" if reason else "not a feed")
+    feed = parsed.feed
+    entries = tuple(_xml_entry(e) for e in parsed.entries)
+    broken = parsed.get("bozo") and not isinstance(
+        parsed.get("bozo_exception"), feedparser.CharacterEncodingOverride
+    )
+    if broken and not any(e.link or e.title for e in entries):
+        # A feed the lenient parser recovered nothing useful from is an error, not an empty feed.
+        raise NotAFeed(f"not a feed: invalid XML ({parsed.get('bozo_exception')})")
+    return ParsedFeed(
+        title=feed.get("title") or None,
+        site_url=feed.get("link") or None,
+        entries=entries,
+        format=parsed.version,
+    )
+
+
+def _struct_time(value: time.struct_time | None) -> datetime | None:
+    if value is None:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+
+
+def _xml_entry(entry: Any) -> FeedEntry:
+    content = entry.get("content") or []
+    authors = tuple(a.get("name", "") for a in entry.get("authors", []) if a.get("name"))
+    enclosures = tuple(e.get("href") for e in entry.get("enclosures", []) if e.get("href"))
+    return FeedEntry(
+        guid=entry.get("id") or None,
+        link=entry.get("link") or None,
+        title=entry.get("title") or None,
+        summary=entry.get("summary") or None,
+        content_html=content[0].get("value") if content else None,
+        authors=authors,
+        published=_struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
+        updated=_struct_time(entry.get("updated_parsed")),
+        enclosures=enclosures,
+    )
+
+
+def _iso(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _parse_json_feed(content: bytes) -> ParsedFeed:
+    try:
+        document = json.loads(content)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise NotAFeed(f"not a feed: invalid JSON ({e})") from e
+    version = document.get("version", "") if isinstance(document, dict) else ""
+    if not str(version).startswith("https://jsonfeed.org/version/"):
+        raise NotAFeed("not a feed: JSON without a JSON Feed version")
+    items = document.get("items")
+    if not isinstance(items, list):
+        raise NotAFeed("not a feed: JSON Feed without items")
+    entries = tuple(_json_entry(item) for item in items if isinstance(item, dict))
+    return ParsedFeed(
+        title=document.get("title") or None,
+        site_url=document.get("home_page_url") or None,
+        entries=entries,
+        format="json" + str(version).rsplit("/", 1)[-1].replace(".", ""),
+    )
+
+
+def _json_entry(item: dict[str, Any]) -> FeedEntry:
+    authors = item.get("authors") or (
+        [item["author"]] if isinstance(item.get("author"), dict) else []
+    )
+    names = tuple(str(a["name"]) for a in authors if isinstance(a, dict) and a.get("name"))
+    attachments = item.get("attachments") or []
+    return FeedEntry(
+        guid=str(item["id"]) if item.get("id") is not None else None,
+        link=item.get("url") or item.get("external_url") or None,
+        title=item.get("title") or None,
+        summary=item.get("summary") or item.get("content_text") or None,
+        content_html=item.get("content_html") or None,
+        authors=names,
+        published=_iso(item.get("date_published") or item.get("date_modified")),
+        updated=_iso(item.get("date_modified")),
+        enclosures=tuple(a["url"] for a in attachments if isinstance(a, dict) and a.get("url")),
+    )

@@ -1,0 +1,389 @@
+"""The one storage interface, on SQLAlchemy Core; the same code runs on SQLite and PostgreSQL.
+
+Every public method maps database failures to ``StorageError`` (keeping the cause) and unknown ids
+to ``NotFound``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy import Engine, Row, and_, func, or_, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+
+from broadsheet.exceptions import NotFound, StorageError
+from broadsheet.storage import engine as engine_module
+from broadsheet.storage.schema import articles, entries, sources, users
+from broadsheet.types import Article, Author, ExtractedArticle, FeedEntry, LeadImage, Source, User
+
+__all__ = ["SavedArticle", "Store", "text_hash"]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _storage_errors(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Wrap a method so that database failures surface as ``StorageError(what)``."""
+
+    def decorate(method: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(method)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            try:
+                return method(*args, **kwargs)
+            except SQLAlchemyError as e:
+                raise StorageError(f"{what}: {e.__class__.__name__}") from e
+
+        return wrapper
+
+    return decorate
+
+
+def text_hash(text: str) -> str:
+    """A hash of the text that ignores whitespace and case, so re-flowed copies match."""
+    normalized = " ".join(text.lower().split())
+    return hashlib.sha256(normalized.encode()).hexdigest()
+
+
+class SavedArticle:
+    """What ``save_article`` did: the article's id and whether it was new."""
+
+    __slots__ = ("created", "id")
+
+    def __init__(self, id: int, created: bool) -> None:
+        self.id = id
+        self.created = created
+
+
+class Store:
+    """Sources, feed entries, articles and users in one SQL database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        """Connect to ``url`` and, unless told not to, bring its schema up to date."""
+        try:
+            engine = engine_module.connect(url)
+            if migrate:
+                engine_module.upgrade(engine)
+        except SQLAlchemyError as e:
+            raise StorageError(f"opening the database: {e}") from e
+        return cls(engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- sources -------------------------------------------------------------------------------
+
+    @_storage_errors("adding a source")
+    def add_source(
+        self, url: str, *, now: datetime, title: str | None = None, site_url: str | None = None
+    ) -> tuple[Source, bool]:
+        """Add a source by feed URL; returns it and whether it was new (an existing one is kept)."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(sources).where(sources.c.url == url)).first()
+            if row is not None:
+                return _source(row), False
+            try:
+                conn.execute(
+                    sources.insert().values(
+                        url=url, title=title, site_url=site_url, created_at=now, next_fetch_at=now
+                    )
+                )
+            except IntegrityError:  # added meanwhile by another process
+                pass
+            row = conn.execute(select(sources).where(sources.c.url == url)).one()
+        return _source(row), True
+
+    @_storage_errors("reading a source")
+    def get_source(self, source_id: int) -> Source:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(sources).where(sources.c.id == source_id)).first()
+        if row is None:
+            raise NotFound(f"no source {source_id}")
+        return _source(row)
+
+    @_storage_errors("listing sources")
+    def list_sources(self) -> list[Source]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(sources).order_by(sources.c.title, sources.c.url)).all()
+        return [_source(r) for r in rows]
+
+    @_storage_errors("listing due sources")
+    def list_due_sources(self, now: datetime) -> list[Source]:
+        """Sources not paused whose next fetch time has come."""
+        due = or_(sources.c.next_fetch_at.is_(None), sources.c.next_fetch_at <= now)
+        query = select(sources).where(and_(due, sources.c.status != "paused"))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.order_by(sources.c.next_fetch_at)).all()
+        return [_source(r) for r in rows]
+
+    @_storage_errors("recording a fetch")
+    def record_fetch_success(
+        self,
+        source_id: int,
+        *,
+        now: datetime,
+        next_fetch_at: datetime,
+        etag: str | None,
+        last_modified: str | None,
+        title: str | None = None,
+        site_url: str | None = None,
+    ) -> None:
+        values: dict[str, Any] = {
+            "status": "ok", "last_error": None, "error_count": 0, "etag": etag,
+            "last_modified": last_modified, "last_fetched_at": now, "last_success_at": now,
+            "next_fetch_at": next_fetch_at,
+        }  # fmt: skip
+        with self.engine.begin() as conn:
+            current = conn.execute(
+                select(sources.c.title, sources.c.site_url).where(sources.c.id == source_id)
+            ).one()
+            if title and not current.title:
+                values["title"] = title
+            if site_url and not current.site_url:
+                values["site_url"] = site_url
+            conn.execute(sources.update().where(sources.c.id == source_id).values(**values))
+
+    @_storage_errors("recording a failed fetch")
+    def record_fetch_failure(
+        self, source_id: int, *, now: datetime, error: str, next_fetch_at: datetime
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                sources.update()
+                .where(sources.c.id == source_id)
+                .values(
+                    status="error",
+                    last_error=error,
+                    error_count=sources.c.error_count + 1,
+                    last_fetched_at=now,
+                    next_fetch_at=next_fetch_at,
+                )
+            )
+
+    # -- entries -------------------------------------------------------------------------------
+
+    @_storage_errors("reading entries")
+    def known_entry_keys(self, source_id: int, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` this source already has an entry with an article for."""
+        keys = list(keys)
+        if not keys:
+            return set()
+        query = select(entries.c.key).where(
+            entries.c.source_id == source_id,
+            entries.c.key.in_(keys),
+            entries.c.article_id.is_not(None),
+        )
+        with self.engine.connect() as conn:
+            return {row.key for row in conn.execute(query)}
+
+    @_storage_errors("saving an entry")
+    def save_entry(
+        self,
+        source_id: int,
+        key: str,
+        entry: FeedEntry,
+        *,
+        now: datetime,
+        article_id: int | None,
+        error: str | None = None,
+    ) -> None:
+        """Insert or update the entry ``key`` of a source with its article or its error."""
+        values = {
+            "guid": entry.guid, "link": entry.link, "title": entry.title,
+            "summary": entry.summary, "published": entry.published,
+            "article_id": article_id, "error": error,
+        }  # fmt: skip
+        where = and_(entries.c.source_id == source_id, entries.c.key == key)
+        with self.engine.begin() as conn:
+            updated = conn.execute(entries.update().where(where).values(**values)).rowcount
+            if not updated:
+                conn.execute(
+                    entries.insert().values(source_id=source_id, key=key, created_at=now, **values)
+                )
+
+    # -- articles ------------------------------------------------------------------------------
+
+    @_storage_errors("saving an article")
+    def save_article(
+        self, extracted: ExtractedArticle, *, url: str, source_id: int | None, now: datetime
+    ) -> SavedArticle:
+        """Store an article once: an article at the same URL, canonical URL or with the same text is
+        updated in place instead of stored again."""
+        digest = text_hash(extracted.text)
+        values = _article_values(extracted, digest)
+        with self.engine.begin() as conn:
+            existing = _find_same_article(conn, url, extracted.canonical_url, digest)
+            if existing is not None:
+                conn.execute(articles.update().where(articles.c.id == existing).values(**values))
+                return SavedArticle(existing, created=False)
+            result = conn.execute(
+                articles.insert().values(url=url, source_id=source_id, created_at=now, **values)
+            )
+            new_id = result.inserted_primary_key
+            assert new_id is not None
+            return SavedArticle(int(new_id[0]), created=True)
+
+    @_storage_errors("reading an article")
+    def get_article(self, article_id: int) -> Article:
+        with self.engine.connect() as conn:
+            row = conn.execute(_article_query().where(articles.c.id == article_id)).first()
+        if row is None:
+            raise NotFound(f"no article {article_id}")
+        return _article(row)
+
+    @_storage_errors("listing articles")
+    def list_articles(
+        self, *, limit: int = 50, offset: int = 0, source_id: int | None = None
+    ) -> list[Article]:
+        """Newest first, by publication time (or arrival time where a page gives none)."""
+        newest = func.coalesce(articles.c.published, articles.c.created_at)
+        query = _article_query().order_by(newest.desc(), articles.c.id.desc())
+        if source_id is not None:
+            query = query.where(articles.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.limit(limit).offset(offset)).all()
+        return [_article(r) for r in rows]
+
+    @_storage_errors("counting articles")
+    def count_articles(self, *, source_id: int | None = None) -> int:
+        query = select(func.count()).select_from(articles)
+        if source_id is not None:
+            query = query.where(articles.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def iter_articles(self, *, batch: int = 500) -> Iterator[Article]:
+        """Every stored article in id order, read in batches so memory stays flat."""
+        last = 0
+        while True:
+            with self.engine.connect() as conn:
+                try:
+                    rows = conn.execute(
+                        _article_query()
+                        .where(articles.c.id > last)
+                        .order_by(articles.c.id)
+                        .limit(batch)
+                    ).all()
+                except SQLAlchemyError as e:
+                    raise StorageError("reading articles") from e
+            if not rows:
+                return
+            yield from (_article(r) for r in rows)
+            last = rows[-1].id
+
+    # -- users ---------------------------------------------------------------------------------
+
+    @_storage_errors("creating a user")
+    def create_user(self, email: str, password_hash: str, *, role: str, now: datetime) -> User:
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                users.insert().values(
+                    email=email.lower(), password_hash=password_hash, role=role, created_at=now
+                )
+            )
+            key = result.inserted_primary_key
+            assert key is not None
+            return User(int(key[0]), email.lower(), role, now)
+
+    @_storage_errors("reading a user")
+    def get_user_by_email(self, email: str) -> tuple[User, str]:
+        """The user and their password hash."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users).where(users.c.email == email.lower())).first()
+        if row is None:
+            raise NotFound(f"no user {email}")
+        return User(row.id, row.email, row.role, row.created_at), row.password_hash
+
+    @_storage_errors("counting users")
+    def count_users(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
+
+
+def _find_same_article(conn: Any, url: str, canonical: str | None, digest: str) -> int | None:
+    same = [articles.c.url == url, articles.c.text_hash == digest]
+    if canonical:
+        same += [articles.c.canonical_url == canonical, articles.c.url == canonical]
+    row = conn.execute(select(articles.c.id).where(or_(*same)).order_by(articles.c.id)).first()
+    return None if row is None else int(row.id)
+
+
+def _article_values(extracted: ExtractedArticle, digest: str) -> dict[str, Any]:
+    image = extracted.lead_image
+    return {
+        "canonical_url": extracted.canonical_url,
+        "title": extracted.title,
+        "standfirst": extracted.standfirst,
+        "authors": [asdict(a) for a in extracted.authors],
+        "publisher": extracted.publisher,
+        "section": extracted.section,
+        "published": extracted.published,
+        "modified": extracted.modified,
+        "language": extracted.language,
+        "lead_image": asdict(image) if image else None,
+        "attribution": extracted.attribution,
+        "html": extracted.html,
+        "text": extracted.text,
+        "text_hash": digest,
+        "word_count": extracted.word_count,
+    }
+
+
+def _article_query() -> Any:
+    return select(articles, sources.c.title.label("source_title")).select_from(
+        articles.outerjoin(sources, articles.c.source_id == sources.c.id)
+    )
+
+
+def _article(row: Row[Any]) -> Article:
+    image = row.lead_image
+    return Article(
+        id=row.id,
+        url=row.url,
+        source_id=row.source_id,
+        source_title=row.source_title,
+        title=row.title,
+        text=row.text,
+        html=row.html,
+        created_at=row.created_at,
+        canonical_url=row.canonical_url,
+        authors=tuple(Author(**a) for a in row.authors or ()),
+        standfirst=row.standfirst,
+        publisher=row.publisher,
+        section=row.section,
+        published=row.published,
+        modified=row.modified,
+        language=row.language,
+        lead_image=LeadImage(**image) if image else None,
+        attribution=row.attribution,
+        word_count=row.word_count,
+    )
+
+
+def _source(row: Row[Any]) -> Source:
+    return Source(
+        id=row.id,
+        url=row.url,
+        title=row.title,
+        site_url=row.site_url,
+        status=row.status,
+        last_error=row.last_error,
+        last_fetched_at=row.last_fetched_at,
+        last_success_at=row.last_success_at,
+        next_fetch_at=row.next_fetch_at,
+        error_count=row.error_count,
+        etag=row.etag,
+        last_modified=row.last_modified,
+        category=row.category,
+        full_text=bool(row.full_text),
+        interval_seconds=row.interval_seconds,
+        created_at=row.created_at,
+    )

@@ -1,0 +1,75 @@
+"""The web app factory: ``create_app(broadsheet)`` wires views, static files and security."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from broadsheet.core import Broadsheet
+from broadsheet.extract.sanitize import sanitize_html
+from broadsheet.web.security import SecurityHeaders
+
+__all__ = ["create_app"]
+
+HERE = Path(__file__).parent
+
+
+def _timeago(value: datetime | None, now: datetime) -> str:
+    if value is None:
+        return ""
+    seconds = (now - value).total_seconds()
+    if seconds < 0:
+        return value.strftime("%d %b %Y, %H:%M")
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit} ago"
+    return "just now"
+
+
+def make_templates(broadsheet: Broadsheet) -> Jinja2Templates:
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.filters["timeago"] = lambda v: _timeago(v, broadsheet.now())
+    # Stored HTML was sanitized on the way in; sanitizing again on the way out costs little and
+    # keeps a reader safe even from rows written by an older or buggier extractor.
+    templates.env.filters["sanitize"] = lambda v: Markup(sanitize_html(v or ""))
+    templates.env.filters["isodate"] = lambda v: v.isoformat() if v else ""
+    templates.env.filters["longdate"] = lambda v: v.strftime("%A %d %B %Y, %H:%M UTC") if v else ""
+    return templates
+
+
+def create_app(
+    broadsheet: Broadsheet,
+    *,
+    background: Callable[[Broadsheet], Any] | None = None,
+) -> FastAPI:
+    """The ASGI app over ``broadsheet``; ``background`` (e.g. the fetch loop) runs while it serves."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import asyncio
+
+        task = asyncio.create_task(background(broadsheet)) if background else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+
+    app = FastAPI(title="Broadsheet", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app.state.broadsheet = broadsheet
+    app.state.templates = make_templates(broadsheet)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    from broadsheet.web import pages
+
+    app.include_router(pages.router)
+    pages.install_error_pages(app)
+    return app

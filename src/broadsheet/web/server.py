@@ -1,0 +1,30 @@
+"""``broadsheet serve``: uvicorn over the app, with the fetch loop inside unless told otherwise."""
+
+from __future__ import annotations
+
+import logging
+
+from broadsheet.config import Settings
+
+__all__ = ["serve"]
+
+
+def serve(settings: Settings, *, host: str | None, port: int | None, worker: bool = True) -> None:
+    import uvicorn
+
+    from broadsheet.core import make_broadsheet
+    from broadsheet.web.app import create_app
+    from broadsheet.workers.loop import fetch_forever
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    broadsheet = make_broadsheet(settings)
+    app = create_app(broadsheet, background=fetch_forever if worker else None)
+    host = host or settings.host
+    port = port or settings.port
+    print(
+        f"Broadsheet is serving on http://{host}:{port}/ (data: {settings.resolved_database_url})"
+    )
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    finally:
+        broadsheet.close()

@@ -1,0 +1,158 @@
+"""The storage contract, run on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import inspect
+
+from broadsheet.exceptions import NotFound, StorageError
+from broadsheet.storage import Store
+from broadsheet.storage.schema import metadata
+from broadsheet.types import Author, ExtractedArticle, FeedEntry, LeadImage
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _article(text: str = "Body text of the article.", **kw: object) -> ExtractedArticle:
+    values: dict[str, object] = {
+        "title": "A title",
+        "text": text,
+        "html": f"<p>{text}</p>",
+        "authors": (Author("Ada Reporter", "Science editor"),),
+        "published": NOW - timedelta(hours=1),
+        "lead_image": LeadImage("https://img.example/a.jpg", "A caption", "Photo: AP"),
+    }
+    values.update(kw)
+    return ExtractedArticle(**values)  # type: ignore[arg-type]
+
+
+def test_migrations_create_the_schema_the_code_expects(store: Store) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+    assert {"sources", "entries", "articles", "users"} <= set(
+        inspect(store.engine).get_table_names()
+    )
+
+
+def test_add_source_is_idempotent(store: Store) -> None:
+    source, created = store.add_source("https://news.example/feed", now=NOW, title="News")
+    again, created_again = store.add_source("https://news.example/feed", now=NOW)
+    assert created and not created_again
+    assert again.id == source.id and again.title == "News"
+    assert store.get_source(source.id).next_fetch_at == NOW
+
+
+def test_due_sources_follow_next_fetch_time(store: Store) -> None:
+    a, _ = store.add_source("https://a.example/feed", now=NOW)
+    b, _ = store.add_source("https://b.example/feed", now=NOW)
+    store.record_fetch_success(
+        a.id, now=NOW, next_fetch_at=NOW + timedelta(hours=1), etag='"x"', last_modified=None
+    )
+    assert [s.id for s in store.list_due_sources(NOW)] == [b.id]
+    assert {s.id for s in store.list_due_sources(NOW + timedelta(hours=2))} == {a.id, b.id}
+    assert store.get_source(a.id).etag == '"x"'
+
+
+def test_failures_are_recorded_in_words_and_counted(store: Store) -> None:
+    source, _ = store.add_source("https://a.example/feed", now=NOW)
+    for _ in range(2):
+        store.record_fetch_failure(
+            source.id, now=NOW, error="HTTP 404 Not Found", next_fetch_at=NOW
+        )
+    failed = store.get_source(source.id)
+    assert (failed.status, failed.last_error, failed.error_count) == (
+        "error", "HTTP 404 Not Found", 2,
+    )  # fmt: skip
+    store.record_fetch_success(source.id, now=NOW, next_fetch_at=NOW, etag=None, last_modified=None)
+    healed = store.get_source(source.id)
+    assert (healed.status, healed.last_error, healed.error_count) == ("ok", None, 0)
+
+
+def test_article_round_trip_keeps_metadata_and_aware_times(store: Store) -> None:
+    source, _ = store.add_source("https://a.example/feed", now=NOW, title="A News")
+    saved = store.save_article(_article(), url="https://a.example/1", source_id=source.id, now=NOW)
+    article = store.get_article(saved.id)
+    assert saved.created
+    assert article.title == "A title" and article.source_title == "A News"
+    assert article.authors == (Author("Ada Reporter", "Science editor"),)
+    assert article.lead_image == LeadImage("https://img.example/a.jpg", "A caption", "Photo: AP")
+    assert article.published == NOW - timedelta(hours=1)
+    assert article.published is not None and article.published.tzinfo is not None
+    assert article.word_count == 5
+
+
+def test_same_article_is_stored_once(store: Store) -> None:
+    first = store.save_article(_article(), url="https://a.example/1", source_id=None, now=NOW)
+    same_url = store.save_article(
+        _article("Corrected body."), url="https://a.example/1", source_id=None, now=NOW
+    )
+    same_text = store.save_article(
+        _article("corrected   BODY."), url="https://mirror.example/x", source_id=None, now=NOW
+    )
+    same_canonical = store.save_article(
+        _article("Other words", canonical_url="https://a.example/1"),
+        url="https://a.example/1?utm=x", source_id=None, now=NOW,
+    )  # fmt: skip
+    assert not same_url.created and not same_text.created and not same_canonical.created
+    assert {first.id, same_url.id, same_text.id, same_canonical.id} == {first.id}
+    assert store.count_articles() == 1
+    assert store.get_article(first.id).text == "Other words"
+
+
+def test_list_articles_newest_first_and_by_source(store: Store) -> None:
+    s1, _ = store.add_source("https://a.example/feed", now=NOW)
+    s2, _ = store.add_source("https://b.example/feed", now=NOW)
+    for i in range(5):
+        store.save_article(
+            _article(f"Text {i}", published=NOW - timedelta(hours=i)),
+            url=f"https://x.example/{i}", source_id=s1.id if i % 2 else s2.id, now=NOW,
+        )  # fmt: skip
+    listed = store.list_articles(limit=3)
+    assert [a.text for a in listed] == ["Text 0", "Text 1", "Text 2"]
+    assert [a.text for a in store.list_articles(source_id=s1.id)] == ["Text 1", "Text 3"]
+    assert [a.text for a in store.iter_articles(batch=2)] == [f"Text {i}" for i in range(5)]
+
+
+def test_entries_remember_their_article(store: Store) -> None:
+    source, _ = store.add_source("https://a.example/feed", now=NOW)
+    entry = FeedEntry(guid="g1", link="https://a.example/1", title="One")
+    saved = store.save_article(_article(), url="https://a.example/1", source_id=source.id, now=NOW)
+    store.save_entry(source.id, "link:1", entry, now=NOW, article_id=None, error="timeout")
+    assert store.known_entry_keys(source.id, ["link:1", "link:2"]) == set()
+    store.save_entry(source.id, "link:1", entry, now=NOW, article_id=saved.id)
+    assert store.known_entry_keys(source.id, ["link:1", "link:2"]) == {"link:1"}
+
+
+def test_users(store: Store) -> None:
+    assert store.count_users() == 0
+    user = store.create_user("Ada@Example.org", "hash", role="admin", now=NOW)
+    found, password_hash = store.get_user_by_email("ada@example.org")
+    assert found == user and password_hash == "hash" and found.role == "admin"
+    with pytest.raises(StorageError):
+        store.create_user("ada@example.org", "other", role="reader", now=NOW)
+
+
+def test_unknown_ids_raise_not_found(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.get_article(999)
+    with pytest.raises(NotFound):
+        store.get_source(999)
+    with pytest.raises(NotFound):
+        store.get_user_by_email("nobody@example.org")
+
+
+def test_naive_datetimes_are_refused(store: Store) -> None:
+    with pytest.raises(StorageError):
+        store.add_source("https://a.example/feed", now=datetime(2026, 1, 1))
+
+
+def test_database_errors_become_storage_errors(tmp_path: object) -> None:
+    store = Store.open("sqlite:///:memory:", migrate=False)
+    with pytest.raises(StorageError, match="listing sources"):
+        store.list_sources()

@@ -42,8 +42,9 @@ def connect(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Apply Alembic migrations up to ``revision``."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Apply Alembic migrations up to ``revision`` (every branch head by default: features add
+    their own migration branches off the initial revision)."""
     from alembic import command
     from alembic.config import Config
 

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from broadsheet.extract.baseline import extract
+from broadsheet.extract.core import extract
 
 __all__ = ["extract"]

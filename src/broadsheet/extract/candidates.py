@@ -1,0 +1,78 @@
+"""Finding the article body: score text blocks, then pick the container that holds the prose.
+
+Hand-written because this is the core judgement of the extractor. Each block gets a value: prose
+(sentences, text outside links) counts for the container holding it, link lists and short labels
+count against it. The body is the element whose subtree has the highest total, a maximum-sum
+subtree: it grows while it gains prose and stops where furniture would cost more than it brings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from broadsheet.extract.blocks import HEADING_TAGS, Block
+from broadsheet.extract.dom import Element
+
+__all__ = ["Candidate", "block_value", "best_container", "body_blocks"]
+
+# A block of this many characters outside links is prose even without sentence punctuation.
+_PROSE_CHARS = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    element: Element
+    score: float
+
+
+def _in_caption(block: Block) -> bool:
+    return block.tag == "figcaption" or any(
+        a.tag in ("figcaption", "figure") for a in block.element.iterancestors()
+    )
+
+
+def block_value(block: Block) -> float:
+    """How much a block argues for the container that holds it (negative: against)."""
+    own = block.length - block.link_chars
+    if block.tag in HEADING_TAGS:
+        return 0.0
+    if block.link_density > 0.5:
+        return -float(block.length)
+    if block.is_sentence or own >= _PROSE_CHARS:
+        return float(own - block.link_chars)
+    return -0.5 * min(block.length, 80)
+
+
+def _ancestors_and_self(element: Element) -> Iterator[Element]:
+    yield element
+    yield from element.iterancestors()
+
+
+def best_container(blocks: list[Block]) -> Candidate | None:
+    """The element whose blocks add up to the highest value; deeper wins a tie."""
+    totals: dict[Element, float] = {}
+    for block in blocks:
+        value = block_value(block)
+        for element in _ancestors_and_self(block.element):
+            totals[element] = totals.get(element, 0.0) + value
+    if not totals:
+        return None
+    element, score = max(totals.items(), key=lambda item: item[1])
+    return Candidate(element, score) if score > 0 else None
+
+
+def _within(block: Block, container: Element) -> bool:
+    return any(e is container for e in _ancestors_and_self(block.element))
+
+
+def body_blocks(blocks: list[Block], container: Element) -> list[Block]:
+    """The blocks of ``container`` that belong to the article text."""
+    kept: list[Block] = []
+    for block in blocks:
+        if not _within(block, container) or _in_caption(block):
+            continue
+        if block.link_density > 0.5:
+            continue
+        kept.append(block)
+    return kept

@@ -1,0 +1,84 @@
+"""Bytes → lxml tree, with the limits that keep hostile input harmless.
+
+Hand-written because the limits are ours: a size cap before parsing, charset detection for bytes,
+and a depth cap enforced on the parsed tree (deep nesting is flattened, never recursed into), so
+every later pass can walk the tree without fear of pathological pages.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from broadsheet.exceptions import ExtractionError
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Element", "decode", "parse", "squash"]
+
+Element = lxml.html.HtmlElement
+
+MAX_BYTES = 60_000_000
+MAX_DEPTH = 200
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+_SPACE = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def decode(data: bytes) -> str:
+    """Decode page bytes: BOM, then ``<meta charset>``, then UTF-8, then detection."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", "replace")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return data.decode("utf-16", "replace")
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"), "replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(data[:200_000]).best()
+        return data.decode(best.encoding if best else "cp1252", "replace")
+
+
+def parse(html: str | bytes) -> Element:
+    """Parse a page into an lxml tree or raise ``ExtractionError`` with the reason."""
+    if len(html) > MAX_BYTES:
+        raise ExtractionError(f"page too large ({len(html)} bytes, limit {MAX_BYTES})")
+    text = decode(html) if isinstance(html, bytes) else html
+    text = _CONTROL.sub("", text)
+    if not text.strip():
+        raise ExtractionError("empty page")
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+    try:
+        root = lxml.html.document_fromstring(text, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise ExtractionError(f"could not parse the page: {e}") from e
+    if root is None:
+        raise ExtractionError("could not parse the page")
+    _flatten_deep(root)
+    return root
+
+
+def _flatten_deep(root: Element) -> None:
+    """Reduce elements nested deeper than ``MAX_DEPTH`` to their text so later passes stay shallow."""
+    stack: list[tuple[Element, int]] = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        if depth >= MAX_DEPTH:
+            text = element.text_content()
+            for child in list(element):
+                element.remove(child)
+            element.text = text
+            continue
+        stack.extend((child, depth + 1) for child in element if isinstance(child.tag, str))

@@ -18,6 +18,7 @@ __all__ = [
     "ParsedFeed",
     "Source",
     "SourceFetchResult",
+    "Story",
     "User",
 ]
 
@@ -141,6 +142,19 @@ class Article:
     @property
     def reading_minutes(self) -> int:
         return max(1, round(self.word_count / 230)) if self.word_count else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """The coverage of one event across outlets. A merged story names its successor."""
+
+    id: int
+    headline: str | None
+    article_count: int
+    outlet_count: int
+    first_published: datetime | None
+    last_published: datetime | None
+    merged_into: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,7 @@
-"""The database schema, in SQLAlchemy Core. Migrations under ``migrations/`` must produce exactly this
-(a test compares them)."""
+"""The database schema, in SQLAlchemy Core.
+
+Migrations under ``migrations/`` must produce exactly this (a test compares them).
+"""
 
 from __future__ import annotations
 
@@ -129,4 +131,32 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("role", String(16), nullable=False, server_default="reader"),
     Column("created_at", UTCDateTime(), nullable=False),
+)
+
+# -- stories: which story each article belongs to; merged stories point to their successor ------
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("merged_into", Integer, ForeignKey("stories.id", ondelete="SET NULL")),
+    Column("headline", Text),
+    Column("article_count", Integer, nullable=False, server_default="0"),
+    Column("outlet_count", Integer, nullable=False, server_default="0"),
+    Column("first_published", UTCDateTime()),
+    Column("last_published", UTCDateTime()),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_stories_last_published", "last_published"),
+)
+
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
+    Column("syndication_group", Integer),
+    Column("assigned_at", UTCDateTime(), nullable=False),
+    Index("ix_story_articles_story_id", "story_id"),
+    Index("ix_story_articles_syndication_group", "syndication_group"),
 )

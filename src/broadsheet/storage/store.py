@@ -6,41 +6,23 @@ to ``NotFound``.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from sqlalchemy import Engine, Row, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from broadsheet.exceptions import NotFound, StorageError
 from broadsheet.storage import engine as engine_module
+from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles, entries, sources, users
+from broadsheet.storage.stories import StoryStore
 from broadsheet.types import Article, Author, ExtractedArticle, FeedEntry, LeadImage, Source, User
 
 __all__ = ["SavedArticle", "Store", "text_hash"]
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _storage_errors(what: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Wrap a method so that database failures surface as ``StorageError(what)``."""
-
-    def decorate(method: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(method)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                return method(*args, **kwargs)
-            except SQLAlchemyError as e:
-                raise StorageError(f"{what}: {e.__class__.__name__}") from e
-
-        return wrapper
-
-    return decorate
 
 
 def text_hash(text: str) -> str:
@@ -64,6 +46,7 @@ class Store:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.stories = StoryStore(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:
@@ -81,7 +64,7 @@ class Store:
 
     # -- sources -------------------------------------------------------------------------------
 
-    @_storage_errors("adding a source")
+    @storage_errors("adding a source")
     def add_source(
         self, url: str, *, now: datetime, title: str | None = None, site_url: str | None = None
     ) -> tuple[Source, bool]:
@@ -91,17 +74,22 @@ class Store:
             if row is not None:
                 return _source(row), False
             try:
-                conn.execute(
-                    sources.insert().values(
-                        url=url, title=title, site_url=site_url, created_at=now, next_fetch_at=now
+                with conn.begin_nested():  # a savepoint: PostgreSQL aborts the whole transaction
+                    conn.execute(
+                        sources.insert().values(
+                            url=url,
+                            title=title,
+                            site_url=site_url,
+                            created_at=now,
+                            next_fetch_at=now,
+                        )
                     )
-                )
             except IntegrityError:  # added meanwhile by another process
                 pass
             row = conn.execute(select(sources).where(sources.c.url == url)).one()
         return _source(row), True
 
-    @_storage_errors("reading a source")
+    @storage_errors("reading a source")
     def get_source(self, source_id: int) -> Source:
         with self.engine.connect() as conn:
             row = conn.execute(select(sources).where(sources.c.id == source_id)).first()
@@ -109,13 +97,13 @@ class Store:
             raise NotFound(f"no source {source_id}")
         return _source(row)
 
-    @_storage_errors("listing sources")
+    @storage_errors("listing sources")
     def list_sources(self) -> list[Source]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(sources).order_by(sources.c.title, sources.c.url)).all()
         return [_source(r) for r in rows]
 
-    @_storage_errors("listing due sources")
+    @storage_errors("listing due sources")
     def list_due_sources(self, now: datetime) -> list[Source]:
         """Sources not paused whose next fetch time has come."""
         due = or_(sources.c.next_fetch_at.is_(None), sources.c.next_fetch_at <= now)
@@ -124,7 +112,7 @@ class Store:
             rows = conn.execute(query.order_by(sources.c.next_fetch_at)).all()
         return [_source(r) for r in rows]
 
-    @_storage_errors("recording a fetch")
+    @storage_errors("recording a fetch")
     def record_fetch_success(
         self,
         source_id: int,
@@ -151,7 +139,7 @@ class Store:
                 values["site_url"] = site_url
             conn.execute(sources.update().where(sources.c.id == source_id).values(**values))
 
-    @_storage_errors("recording a failed fetch")
+    @storage_errors("recording a failed fetch")
     def record_fetch_failure(
         self, source_id: int, *, now: datetime, error: str, next_fetch_at: datetime
     ) -> None:
@@ -170,7 +158,7 @@ class Store:
 
     # -- entries -------------------------------------------------------------------------------
 
-    @_storage_errors("reading entries")
+    @storage_errors("reading entries")
     def known_entry_keys(self, source_id: int, keys: Iterable[str]) -> set[str]:
         """Which of ``keys`` this source already has an entry with an article for."""
         keys = list(keys)
@@ -184,7 +172,7 @@ class Store:
         with self.engine.connect() as conn:
             return {row.key for row in conn.execute(query)}
 
-    @_storage_errors("saving an entry")
+    @storage_errors("saving an entry")
     def save_entry(
         self,
         source_id: int,
@@ -211,7 +199,7 @@ class Store:
 
     # -- articles ------------------------------------------------------------------------------
 
-    @_storage_errors("saving an article")
+    @storage_errors("saving an article")
     def save_article(
         self, extracted: ExtractedArticle, *, url: str, source_id: int | None, now: datetime
     ) -> SavedArticle:
@@ -231,7 +219,7 @@ class Store:
             assert new_id is not None
             return SavedArticle(int(new_id[0]), created=True)
 
-    @_storage_errors("reading an article")
+    @storage_errors("reading an article")
     def get_article(self, article_id: int) -> Article:
         with self.engine.connect() as conn:
             row = conn.execute(_article_query().where(articles.c.id == article_id)).first()
@@ -239,7 +227,7 @@ class Store:
             raise NotFound(f"no article {article_id}")
         return _article(row)
 
-    @_storage_errors("listing articles")
+    @storage_errors("listing articles")
     def list_articles(
         self, *, limit: int = 50, offset: int = 0, source_id: int | None = None
     ) -> list[Article]:
@@ -252,7 +240,7 @@ class Store:
             rows = conn.execute(query.limit(limit).offset(offset)).all()
         return [_article(r) for r in rows]
 
-    @_storage_errors("counting articles")
+    @storage_errors("counting articles")
     def count_articles(self, *, source_id: int | None = None) -> int:
         query = select(func.count()).select_from(articles)
         if source_id is not None:
@@ -281,7 +269,7 @@ class Store:
 
     # -- users ---------------------------------------------------------------------------------
 
-    @_storage_errors("creating a user")
+    @storage_errors("creating a user")
     def create_user(self, email: str, password_hash: str, *, role: str, now: datetime) -> User:
         with self.engine.begin() as conn:
             result = conn.execute(
@@ -293,7 +281,7 @@ class Store:
             assert key is not None
             return User(int(key[0]), email.lower(), role, now)
 
-    @_storage_errors("reading a user")
+    @storage_errors("reading a user")
     def get_user_by_email(self, email: str) -> tuple[User, str]:
         """The user and their password hash."""
         with self.engine.connect() as conn:
@@ -302,7 +290,7 @@ class Store:
             raise NotFound(f"no user {email}")
         return User(row.id, row.email, row.role, row.created_at), row.password_hash
 
-    @_storage_errors("counting users")
+    @storage_errors("counting users")
     def count_users(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(users)).scalar_one())

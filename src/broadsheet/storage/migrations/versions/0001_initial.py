@@ -94,7 +94,7 @@ def upgrade() -> None:
             ["articles.id"],
             name="fk_entries_article_id_articles",
             ondelete="SET NULL",
-        ),  # fmt: skip
+        ),
     )
     op.create_table(
         "users",

@@ -1,0 +1,224 @@
+"""Story membership in the database: which story each article is in, merges, and story stats.
+
+The clustering itself lives in ``broadsheet.understand``; this module only keeps its decisions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, select
+
+from broadsheet.exceptions import NotFound
+from broadsheet.storage.errors import storage_errors
+from broadsheet.storage.schema import UTCDateTime, articles, sources, stories, story_articles
+from broadsheet.types import Story
+
+__all__ = ["PendingArticle", "StoryStore"]
+
+
+@dataclass(frozen=True, slots=True)
+class PendingArticle:
+    """What story assignment reads of an article."""
+
+    id: int
+    title: str
+    text: str
+    published: datetime
+    source: str | None
+    story_id: int | None = None
+    syndication_group: int | None = None
+
+
+class StoryStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @storage_errors("creating a story")
+    def create_story(self, now: datetime) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(stories.insert().values(created_at=now, updated_at=now))
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    @storage_errors("reading articles waiting for a story")
+    def pending_articles(self, *, limit: int = 500, text_chars: int = 4000) -> list[PendingArticle]:
+        """Stored articles not yet in a story, oldest first."""
+        query = (
+            _pending_select(text_chars)
+            .where(story_articles.c.article_id.is_(None))
+            .order_by(articles.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_pending(r) for r in conn.execute(query)]
+
+    @storage_errors("reading recent story members")
+    def assigned_since(self, since: datetime, *, text_chars: int = 4000) -> list[PendingArticle]:
+        """Articles already in stories, published since ``since``, oldest first (to rebuild the
+        clusterer's window after a restart)."""
+        when = func.coalesce(articles.c.published, articles.c.created_at)
+        query = (
+            _pending_select(text_chars)
+            .where(story_articles.c.article_id.is_not(None), when >= since)
+            .order_by(when, articles.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [_pending(r) for r in conn.execute(query)]
+
+    @storage_errors("recording a story assignment")
+    def record_assignment(
+        self,
+        article_id: int,
+        story_id: int,
+        *,
+        now: datetime,
+        syndication_group: int | None = None,
+        merged_from: Iterable[int] = (),
+        headline: str | None = None,
+    ) -> None:
+        """Put an article in a story; stories in ``merged_from`` fold into it, members and all."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                story_articles.insert().values(
+                    article_id=article_id, story_id=story_id,
+                    syndication_group=syndication_group, assigned_at=now,
+                )
+            )  # fmt: skip
+            for old in merged_from:
+                if old == story_id:
+                    continue
+                conn.execute(
+                    story_articles.update()
+                    .where(story_articles.c.story_id == old)
+                    .values(story_id=story_id)
+                )
+                conn.execute(
+                    stories.update().where(stories.c.id == old).values(merged_into=story_id)
+                )
+                _refresh(conn, old, now, None)
+            _refresh(conn, story_id, now, headline)
+
+    @storage_errors("reading a story")
+    def get_story(self, story_id: int) -> Story:
+        """The story, even when merged (``merged_into`` then names its successor)."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+        if row is None:
+            raise NotFound(f"no story {story_id}")
+        return _story(row)
+
+    def resolve(self, story_id: int) -> Story:
+        """The live story that ``story_id`` stands for now (following merges)."""
+        story = self.get_story(story_id)
+        seen = {story.id}
+        while story.merged_into is not None and story.merged_into not in seen:
+            story = self.get_story(story.merged_into)
+            seen.add(story.id)
+        return story
+
+    @storage_errors("listing a story's articles")
+    def member_ids(self, story_id: int) -> list[int]:
+        """The story's article ids, oldest first."""
+        when = func.coalesce(articles.c.published, articles.c.created_at)
+        query = (
+            select(articles.c.id)
+            .join(story_articles, story_articles.c.article_id == articles.c.id)
+            .where(story_articles.c.story_id == story_id)
+            .order_by(when, articles.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [r.id for r in conn.execute(query)]
+
+    @storage_errors("reading an article's story")
+    def story_of(self, article_id: int) -> tuple[int, int | None] | None:
+        """(story id, syndication group) of an article, or None while it waits."""
+        query = select(story_articles.c.story_id, story_articles.c.syndication_group).where(
+            story_articles.c.article_id == article_id
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else (row.story_id, row.syndication_group)
+
+    @storage_errors("counting syndicated copies")
+    def copies_of(self, syndication_group: int) -> list[int]:
+        """Article ids in a syndication group, oldest first."""
+        query = (
+            select(story_articles.c.article_id)
+            .where(story_articles.c.syndication_group == syndication_group)
+            .order_by(story_articles.c.article_id)
+        )
+        with self.engine.connect() as conn:
+            return [r.article_id for r in conn.execute(query)]
+
+    @storage_errors("listing stories")
+    def recent_stories(self, since: datetime, *, limit: int = 500) -> list[Story]:
+        """Live (unmerged) stories with coverage since ``since``, the widest first."""
+        query = (
+            select(stories)
+            .where(and_(stories.c.merged_into.is_(None), stories.c.last_published >= since))
+            .order_by(stories.c.outlet_count.desc(), stories.c.last_published.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_story(r) for r in conn.execute(query)]
+
+
+def _pending_select(text_chars: int) -> Any:
+    when = func.coalesce(articles.c.published, articles.c.created_at).label("when")
+    return select(
+        articles.c.id,
+        articles.c.title,
+        func.substr(articles.c.text, 1, text_chars).label("text"),
+        when,
+        func.coalesce(sources.c.title, articles.c.publisher).label("source"),
+        story_articles.c.story_id,
+        story_articles.c.syndication_group,
+    ).select_from(
+        articles.outerjoin(sources, sources.c.id == articles.c.source_id).outerjoin(
+            story_articles, story_articles.c.article_id == articles.c.id
+        )
+    )
+
+
+def _pending(row: Any) -> PendingArticle:
+    return PendingArticle(
+        row.id, row.title or "", row.text or "", _aware(row.when), row.source,
+        row.story_id, row.syndication_group,
+    )  # fmt: skip
+
+
+def _refresh(conn: Any, story_id: int, now: datetime, headline: str | None) -> None:
+    """Recompute a story's counts and time span from its members."""
+    when = func.coalesce(articles.c.published, articles.c.created_at)
+    outlet = func.coalesce(articles.c.source_id, -articles.c.id)
+    stats = conn.execute(
+        select(func.count(), func.count(func.distinct(outlet)), func.min(when), func.max(when))
+        .select_from(story_articles.join(articles, articles.c.id == story_articles.c.article_id))
+        .where(story_articles.c.story_id == story_id)
+    ).one()
+    values: dict[str, Any] = {
+        "article_count": stats[0], "outlet_count": stats[1], "updated_at": now,
+        "first_published": _aware(stats[2]), "last_published": _aware(stats[3]),
+    }  # fmt: skip
+    if headline:
+        values["headline"] = headline
+    conn.execute(stories.update().where(stories.c.id == story_id).values(**values))
+
+
+def _aware(value: Any) -> Any:
+    """Aggregates bypass column types (SQLite returns them as text): make them aware UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return UTCDateTime().process_result_value(value, None)  # type: ignore[arg-type]
+
+
+def _story(row: Any) -> Story:
+    return Story(
+        row.id, row.headline, row.article_count, row.outlet_count,
+        row.first_published, row.last_published, row.merged_into,
+    )  # fmt: skip

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from broadsheet.extract.dom import Element
 
-__all__ = ["attribute_words", "is_furniture", "prune"]
+__all__ = ["attribute_words", "is_furniture", "is_furniture_name", "prune_names", "prune_tags"]
 
 # Tags whose whole subtree is never article prose.
 _DROP_TAGS = frozenset(
@@ -25,25 +25,31 @@ _DROP_TAGS = frozenset(
 )  # fmt: skip
 _DROP_ROLES = frozenset({"navigation", "complementary", "banner", "contentinfo", "search", "menu"})
 
-# Words in class or id that name furniture.
-_FURNITURE = frozenset(
+# Words in class or id that name furniture whatever else the name says (``article-footer``).
+_STRONG_FURNITURE = frozenset(
     {
         "share", "sharing", "sharebar", "social", "related", "recommended", "recommendations",
-        "newsletter", "subscribe", "subscription", "signup", "promo", "promotion", "ad", "ads",
-        "advert", "adverts", "advertisement", "advertising", "sponsor", "sponsored", "sidebar",
-        "breadcrumb", "breadcrumbs", "comment", "comments", "cookie", "cookies", "consent", "footer",
-        "nav", "navbar", "navigation", "menu", "popup", "modal", "outbrain", "taboola", "widget",
-        "tags", "tag", "byline", "author", "authors", "caption", "credit", "credits", "recirc",
-        "trending", "popular", "banner", "toolbar", "rating", "disclaimer", "masthead", "teaser",
-        "dateline", "timestamp", "date", "published", "meta", "metadata", "pagination", "paywall",
-        "follow", "hidden", "hide", "print", "skip", "login", "signin", "more", "readmore",
-        "next", "prev", "previous", "overlay", "toast", "tooltip", "header", "topics", "keywords",
-        "embed", "video", "player", "gallery", "slideshow", "carousel", "tools",
+        "newsletter", "subscribe", "subscription", "signup", "sidebar", "breadcrumb",
+        "breadcrumbs", "comment", "comments", "cookie", "cookies", "consent", "footer", "nav",
+        "navbar", "navigation", "menu", "popup", "modal", "outbrain", "taboola", "recirc",
+        "trending", "popular", "disclaimer", "masthead", "pagination", "paywall", "byline",
+        "toolbar", "overlay", "login", "signin",
+    }
+)  # fmt: skip
+# Words that name furniture unless the name also says it holds the article (``post-content-ad``).
+_FURNITURE = _STRONG_FURNITURE | frozenset(
+    {
+        "promo", "promotion", "ad", "ads", "advert", "adverts", "advertisement", "advertising",
+        "sponsor", "sponsored", "widget", "tags", "tag", "author", "authors", "caption", "credit",
+        "credits", "banner", "rating", "teaser", "dateline", "timestamp", "date", "published",
+        "meta", "metadata", "follow", "hidden", "hide", "print", "skip", "more", "readmore",
+        "toast", "tooltip", "header", "topics", "keywords", "embed", "video", "player", "gallery",
+        "slideshow", "carousel", "tools",
     }
 )  # fmt: skip
 # Words that say a container holds the article itself; they outweigh one furniture word.
 _CONTENT = frozenset(
-    {"article", "body", "content", "story", "entry", "post", "text", "main", "prose", "paragraph"}
+    {"article", "body", "content", "story", "entry", "post", "main", "prose", "paragraph"}
 )
 # A furniture-named element holding more than this share of the page's text is not pruned.
 _SHARE_LIMIT = 0.3
@@ -68,33 +74,48 @@ def _is_furniture_tag(element: Element) -> bool:
     return "display:none" in element.get("style", "").replace(" ", "")
 
 
-def _is_furniture_name(element: Element) -> bool:
+def is_furniture_name(element: Element) -> bool:
+    """Do the element's class and id words name furniture (and no article part)?"""
     words = attribute_words(element)
+    if words & _STRONG_FURNITURE:
+        return True
     return bool(words & _FURNITURE) and not words & _CONTENT
 
 
 def is_furniture(element: Element) -> bool:
     """Does the element's markup say it is page furniture rather than article prose?"""
-    return _is_furniture_tag(element) or _is_furniture_name(element)
+    return _is_furniture_tag(element) or is_furniture_name(element)
 
 
-def prune(root: Element) -> None:
-    """Remove furniture subtrees from ``root`` in place, keeping the text that follows them.
+def prune_tags(root: Element) -> None:
+    """Remove the subtrees whose tag or role alone says they are not article prose."""
+    doomed = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str) and el.tag not in ("html", "body") and _is_furniture_tag(el)
+    ]
+    _drop(doomed)
 
-    A name is weaker evidence than a tag: class names are reused for page-wide wrappers
-    (``Page-ad-margins``, a ``<body>`` class list), so an element named like furniture that holds
-    a large share of the page's text is kept and judged later by its content.
+
+def prune_names(container: Element) -> None:
+    """Remove furniture-named subtrees inside the chosen body ``container``.
+
+    A name is weaker evidence than a tag: class names are reused for wrappers (``Page-ad-margins``,
+    ``theiaStickySidebar``), so an element named like furniture that holds a large share of the
+    body's text is kept.
     """
-    body = root.find("body")
-    limit = _SHARE_LIMIT * len(body.text_content()) if body is not None else 0.0
-    doomed: list[Element] = []
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
-            continue
-        if _is_furniture_tag(element) or (
-            _is_furniture_name(element) and len(element.text_content()) < limit
-        ):
-            doomed.append(element)
-    for element in doomed:
+    limit = _SHARE_LIMIT * len(container.text_content())
+    doomed = [
+        el
+        for el in container.iterdescendants()
+        if isinstance(el.tag, str)
+        and is_furniture_name(el)
+        and len(el.text_content()) < limit
+    ]
+    _drop(doomed)
+
+
+def _drop(elements: list[Element]) -> None:
+    for element in elements:
         if element.getparent() is not None:
             element.drop_tree()

@@ -35,7 +35,7 @@ def _in_caption(block: Block) -> bool:
 def block_value(block: Block) -> float:
     """How much a block argues for the container that holds it (negative: against)."""
     own = block.length - block.link_chars
-    if block.tag in HEADING_TAGS:
+    if block.tag in HEADING_TAGS or (block.tag in ("td", "th") and block.link_density < 0.5):
         return 0.0
     if block.link_density > 0.5:
         return -float(block.length)
@@ -50,16 +50,14 @@ def _ancestors_and_self(element: Element) -> Iterator[Element]:
 
 
 def best_container(blocks: list[Block]) -> Candidate | None:
-    """The element whose blocks add up to the highest value; deeper wins a tie."""
+    """The element whose blocks add up to the highest value."""
     totals: dict[Element, float] = {}
     for block in blocks:
         value = block_value(block)
         for element in _ancestors_and_self(block.element):
             totals[element] = totals.get(element, 0.0) + value
-    if not totals:
-        return None
-    element, score = max(totals.items(), key=lambda item: item[1])
-    return Candidate(element, score) if score > 0 else None
+    best = max(totals.items(), key=lambda item: item[1], default=None)
+    return Candidate(*best) if best is not None and best[1] > 0 else None
 
 
 def _within(block: Block, container: Element) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from broadsheet.exceptions import ExtractionError
 from broadsheet.extract.blocks import iter_blocks
-from broadsheet.extract.boilerplate import prune
+from broadsheet.extract.boilerplate import prune_names, prune_tags
 from broadsheet.extract.candidates import best_container, body_blocks
 from broadsheet.extract.dom import parse
 from broadsheet.types import ExtractedArticle
@@ -19,11 +19,12 @@ __all__ = ["extract"]
 def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
     """Extract the main article of a page, or raise ``ExtractionError`` saying why not."""
     root = parse(html)
-    prune(root)
-    blocks = iter_blocks(root)
-    candidate = best_container(blocks)
+    prune_tags(root)
+    prune_names(root)
+    candidate = best_container(iter_blocks(root))
     if candidate is None:
         raise ExtractionError("no article text found on the page")
-    kept = body_blocks(blocks, candidate.element)
+    prune_names(candidate.element)
+    kept = body_blocks(iter_blocks(candidate.element), candidate.element)
     text = "\n".join(block.text for block in kept)
     return ExtractedArticle(title=None, text=text, html="", url=url)

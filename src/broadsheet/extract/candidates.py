@@ -18,6 +18,11 @@ __all__ = ["Candidate", "block_value", "best_container", "body_blocks"]
 
 # A block of this many characters outside links is prose even without sentence punctuation.
 _PROSE_CHARS = 120
+# Link text counts this much against a container, short labels this much per character.
+_LINK_WEIGHT = 1.0
+_SHORT_WEIGHT = 0.5
+# A container the page marks as the article body wins when it holds this share of the prose.
+_MARKED_SHARE = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +40,13 @@ def _in_caption(block: Block) -> bool:
 def block_value(block: Block) -> float:
     """How much a block argues for the container that holds it (negative: against)."""
     own = block.length - block.link_chars
-    if block.tag in HEADING_TAGS or (block.tag in ("td", "th") and block.link_density < 0.5):
-        return 0.0
     if block.link_density > 0.5:
-        return -float(block.length)
+        return -_LINK_WEIGHT * block.length
+    if block.tag in HEADING_TAGS or block.tag in ("td", "th"):
+        return 0.0
     if block.is_sentence or own >= _PROSE_CHARS:
-        return float(own - block.link_chars)
-    return -0.5 * min(block.length, 80)
+        return float(own - _LINK_WEIGHT * block.link_chars)
+    return -_SHORT_WEIGHT * min(block.length, 80)
 
 
 def _ancestors_and_self(element: Element) -> Iterator[Element]:
@@ -49,15 +54,40 @@ def _ancestors_and_self(element: Element) -> Iterator[Element]:
     yield from element.iterancestors()
 
 
-def best_container(blocks: list[Block]) -> Candidate | None:
-    """The element whose blocks add up to the highest value."""
+def _totals(blocks: list[Block]) -> tuple[dict[Element, float], dict[Element, float]]:
+    """Per element: the sum of its blocks' values, and the sum of the positive ones (its prose)."""
     totals: dict[Element, float] = {}
+    prose: dict[Element, float] = {}
     for block in blocks:
         value = block_value(block)
         for element in _ancestors_and_self(block.element):
             totals[element] = totals.get(element, 0.0) + value
+            if value > 0:
+                prose[element] = prose.get(element, 0.0) + value
+    return totals, prose
+
+
+def _marked_bodies(root: Element) -> list[Element]:
+    """Elements the page itself marks as the article body (schema.org microdata)."""
+    return [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str) and "articleBody" in (el.get("itemprop") or "").split()
+    ]
+
+
+def best_container(root: Element, blocks: list[Block]) -> Candidate | None:
+    """The body container: the element whose blocks add up to the highest value, narrowed to
+    the element the page marks as its article body when that one holds most of the prose."""
+    totals, prose = _totals(blocks)
     best = max(totals.items(), key=lambda item: item[1], default=None)
-    return Candidate(*best) if best is not None and best[1] > 0 else None
+    if best is None or best[1] <= 0:
+        return None
+    element, score = best
+    for marked in _marked_bodies(element):
+        if prose.get(marked, 0.0) >= _MARKED_SHARE * prose.get(element, 0.0):
+            return Candidate(marked, totals.get(marked, 0.0))
+    return Candidate(element, score)
 
 
 def _within(block: Block, container: Element) -> bool:

@@ -21,7 +21,7 @@ def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
     root = parse(html)
     prune_tags(root)
     prune_names(root)
-    candidate = best_container(iter_blocks(root))
+    candidate = best_container(root, iter_blocks(root))
     if candidate is None:
         raise ExtractionError("no article text found on the page")
     prune_names(candidate.element)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 
@@ -16,7 +17,7 @@ from broadsheet.ingest.feeds import parse_feed
 from broadsheet.ingest.fetch import fetch_url, make_client
 from broadsheet.ingest.guard import Resolver, system_resolver
 from broadsheet.storage import Store
-from broadsheet.types import Article, FetchReport, Source
+from broadsheet.types import Article, FetchReport, Source, StoryCard, StoryCoverage
 
 __all__ = ["AddResult", "Broadsheet", "make_broadsheet"]
 
@@ -47,6 +48,7 @@ class Broadsheet:
     transport: httpx.AsyncBaseTransport | None = None
     resolver: Resolver = system_resolver
     _closed: bool = field(default=False, repr=False)
+    _assigner: Any = field(default=None, repr=False)
 
     def client(self) -> httpx.AsyncClient:
         """A new HTTP client with the address guard (or the injected transport)."""
@@ -112,6 +114,27 @@ class Broadsheet:
 
     def iter_articles(self) -> Iterator[Article]:
         return self.store.iter_articles()
+
+    # -- stories -------------------------------------------------------------------------------
+
+    def assign_stories(self, *, limit: int = 1000) -> int:
+        """Give every stored article that waits for one a story; returns how many were placed."""
+        from broadsheet.workers.story_run import StoryAssigner
+
+        if self._assigner is None:
+            self._assigner = StoryAssigner(self.store, now=self.now)
+        count: int = self._assigner.assign_pending(limit=limit)
+        return count
+
+    def top_stories(self, *, limit: int = 20) -> list[StoryCard]:
+        from broadsheet.coverage import top_story_cards
+
+        return top_story_cards(self.store, now=self.now(), limit=limit)
+
+    def story_coverage(self, story_id: int) -> StoryCoverage:
+        from broadsheet.coverage import story_coverage
+
+        return story_coverage(self.store, story_id)
 
     def close(self) -> None:
         if not self._closed:

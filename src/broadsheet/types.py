@@ -15,10 +15,13 @@ __all__ = [
     "FeedEntry",
     "FetchReport",
     "LeadImage",
+    "OutletCoverage",
     "ParsedFeed",
     "Source",
     "SourceFetchResult",
     "Story",
+    "StoryCard",
+    "StoryCoverage",
     "User",
 ]
 
@@ -113,6 +116,8 @@ class Source:
     full_text: bool = True
     interval_seconds: int | None = None
     created_at: datetime | None = None
+    items_per_day: float | None = None
+    paused_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +160,42 @@ class Story:
     first_published: datetime | None
     last_published: datetime | None
     merged_into: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCard:
+    """A story as a list shows it: its lead article and who covered it."""
+
+    story: Story
+    lead: Article
+    outlets: tuple[str, ...]
+    copies: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class OutletCoverage:
+    """One outlet's part in a story: its articles, and the sentences only it reported."""
+
+    source: str
+    first_at: datetime
+    articles: tuple[Article, ...]
+    distinctive: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryCoverage:
+    """Full coverage of one story."""
+
+    story: Story
+    headline: str
+    summary: tuple[str, ...]
+    articles: tuple[Article, ...]  # oldest first, syndicated copies folded
+    outlets: tuple[OutletCoverage, ...]  # who reported first, first
+    copies: dict[int, tuple[Article, ...]]  # representative article id -> its copies
+    people: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    related: tuple[Story, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

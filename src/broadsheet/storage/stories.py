@@ -17,7 +17,7 @@ from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import UTCDateTime, articles, sources, stories, story_articles
 from broadsheet.types import Story
 
-__all__ = ["PendingArticle", "StoryStore"]
+__all__ = ["PendingArticle", "StoryMember", "StoryStore", "members_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +155,9 @@ class StoryStore:
         with self.engine.connect() as conn:
             return [r.article_id for r in conn.execute(query)]
 
+    def members(self, story_ids: Iterable[int]) -> list[StoryMember]:
+        return members_of(self.engine, story_ids)
+
     @storage_errors("listing stories")
     def recent_stories(self, since: datetime, *, limit: int = 500) -> list[Story]:
         """Live (unmerged) stories with coverage since ``since``, the widest first."""
@@ -222,3 +225,37 @@ def _story(row: Any) -> Story:
         row.id, row.headline, row.article_count, row.outlet_count,
         row.first_published, row.last_published, row.merged_into,
     )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMember:
+    """One article's place in a story: enough to rank stories and fold syndicated copies."""
+
+    story_id: int
+    article_id: int
+    source_id: int | None
+    published: datetime
+    syndication_group: int | None
+
+
+@storage_errors("reading story members")
+def members_of(engine: Engine, story_ids: Iterable[int]) -> list[StoryMember]:
+    """Members of the given stories, oldest first."""
+    ids = list(story_ids)
+    if not ids:
+        return []
+    when = func.coalesce(articles.c.published, articles.c.created_at).label("when")
+    query = (
+        select(
+            story_articles.c.story_id, articles.c.id, articles.c.source_id, when,
+            story_articles.c.syndication_group,
+        )  # fmt: skip
+        .join(articles, articles.c.id == story_articles.c.article_id)
+        .where(story_articles.c.story_id.in_(ids))
+        .order_by(when, articles.c.id)
+    )
+    with engine.connect() as conn:
+        return [
+            StoryMember(r.story_id, r.id, r.source_id, _aware(r.when), r.syndication_group)
+            for r in conn.execute(query)
+        ]

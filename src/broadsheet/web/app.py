@@ -68,8 +68,9 @@ def create_app(
     app.state.templates = make_templates(broadsheet)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    from broadsheet.web import pages
+    from broadsheet.web import pages, stories
 
     app.include_router(pages.router)
+    app.include_router(stories.router)
     pages.install_error_pages(app)
     return app

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from broadsheet.config import Settings
+
+if TYPE_CHECKING:
+    from broadsheet.core import Broadsheet
 
 __all__ = ["serve"]
 
@@ -15,10 +20,17 @@ def serve(settings: Settings, *, host: str | None, port: int | None, worker: boo
     from broadsheet.core import make_broadsheet
     from broadsheet.web.app import create_app
     from broadsheet.workers.loop import fetch_forever
+    from broadsheet.workers.story_loop import assign_stories_forever
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     broadsheet = make_broadsheet(settings)
-    app = create_app(broadsheet, background=fetch_forever if worker else None)
+
+    async def background(bs: Broadsheet) -> None:
+        # Stories are assigned here even with --no-worker: fetching may run elsewhere.
+        tasks = [assign_stories_forever(bs)] + ([fetch_forever(bs)] if worker else [])
+        await asyncio.gather(*tasks)
+
+    app = create_app(broadsheet, background=background)
     host = host or settings.host
     port = port or settings.port
     print(

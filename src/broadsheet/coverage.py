@@ -1,0 +1,134 @@
+"""Reading stories back out of storage: top-story cards and a story's full coverage.
+
+Orchestration only: the numbers come from storage, the ranking from ``rank.top``, the text work
+(summary, entities, distinctive sentences) from ``understand``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from broadsheet.rank.top import Coverage, rank_top_stories
+from broadsheet.storage import Store
+from broadsheet.storage.stories import StoryMember
+from broadsheet.types import Article, OutletCoverage, Story, StoryCard, StoryCoverage
+
+__all__ = ["story_coverage", "top_story_cards"]
+
+
+def _copies(members: list[StoryMember]) -> set[int]:
+    """Article ids that repeat an earlier member's syndication group (``members`` oldest first)."""
+    seen: set[int] = set()
+    copies: set[int] = set()
+    for m in members:
+        if m.syndication_group is None:
+            continue
+        if m.syndication_group in seen:
+            copies.add(m.article_id)
+        seen.add(m.syndication_group)
+    return copies
+
+
+def top_story_cards(
+    store: Store,
+    *,
+    now: datetime,
+    limit: int = 20,
+    window: timedelta = timedelta(hours=48),
+    standing: Mapping[int, float] | None = None,
+) -> list[StoryCard]:
+    """The top stories of the last ``window``, each with its lead article and outlets."""
+    stories = {s.id: s for s in store.stories.recent_stories(now - window, limit=limit * 10)}
+    by_story: dict[int, list[StoryMember]] = defaultdict(list)
+    for member in store.stories.members(stories):
+        by_story[member.story_id].append(member)
+    coverage = [
+        Coverage(
+            story_id=sid,
+            headline=stories[sid].headline or "",
+            outlets=tuple({m.source_id if m.source_id is not None else -m.article_id for m in ms}),
+            article_times=tuple(m.published for m in ms),
+            copies=len(_copies(ms)),
+        )
+        for sid, ms in by_story.items()
+    ]
+    ranked = rank_top_stories(coverage, now=now, standing=standing, limit=limit)
+    return [_card(store, stories[r.story_id], by_story[r.story_id]) for r in ranked]
+
+
+def _card(store: Store, story: Story, members: list[StoryMember]) -> StoryCard:
+    lead = store.get_article(members[0].article_id)
+    names = []
+    for source_id in dict.fromkeys(m.source_id for m in members if m.source_id is not None):
+        source = store.get_source(source_id)
+        names.append(source.title or source.url)
+    return StoryCard(story, lead, tuple(names), len(_copies(members)))
+
+
+def story_coverage(store: Store, story_id: int) -> StoryCoverage:
+    """Everything the story page shows. Raises ``NotFound`` for an unknown id."""
+    story = store.stories.get_story(story_id)
+    members = store.stories.members([story.id])
+    articles = [store.get_article(m.article_id) for m in members]
+    copy_ids = _copies(members)
+    group_of = {m.article_id: m.syndication_group for m in members}
+    representatives = [a for a in articles if a.id not in copy_ids]
+    copies: dict[int, tuple[Article, ...]] = {}
+    for rep in representatives:
+        group = group_of.get(rep.id)
+        if group is not None:
+            found = tuple(a for a in articles if a.id in copy_ids and group_of[a.id] == group)
+            if found:
+                copies[rep.id] = found
+    texts = _text_analysis(representatives)
+    return StoryCoverage(
+        story=story,
+        headline=story.headline or (articles[0].title if articles else "") or "",
+        summary=texts.summary,
+        articles=tuple(representatives),
+        outlets=_outlets(articles, texts.distinctive),
+        copies=copies,
+        people=texts.people,
+        organisations=texts.organisations,
+        places=texts.places,
+    )
+
+
+def _outlets(
+    articles: list[Article], distinctive: Mapping[str, tuple[str, ...]]
+) -> tuple[OutletCoverage, ...]:
+    by_outlet: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_outlet[article.source_title or article.publisher or "Unknown outlet"].append(article)
+    outlets = [
+        OutletCoverage(
+            source=name,
+            first_at=min(a.published or a.created_at for a in group),
+            articles=tuple(group),
+            distinctive=distinctive.get(name, ()),
+        )
+        for name, group in by_outlet.items()
+    ]
+    return tuple(sorted(outlets, key=lambda o: o.first_at))
+
+
+@dataclass(frozen=True, slots=True)
+class TextAnalysis:
+    summary: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    distinctive: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def _text_analysis(articles: list[Article]) -> TextAnalysis:
+    """Summary, entities and each outlet's distinctive sentences, from the members' text."""
+    if not articles:
+        return TextAnalysis()
+    lead = articles[0]
+    first = [p.strip() for p in lead.text.split("\n") if p.strip()]
+    summary = (lead.standfirst,) if lead.standfirst else tuple(first[:2])
+    return TextAnalysis(summary=summary)

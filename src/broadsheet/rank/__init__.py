@@ -1,0 +1,1 @@
+"""Ranking: top stories, picks and For you."""

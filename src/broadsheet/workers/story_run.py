@@ -1,0 +1,103 @@
+"""Live story assignment: every stored article not yet in a story is given one, oldest first.
+
+It runs as its own stage beside fetching, reading from the database what fetching wrote, so a
+crash loses nothing (an article without a story is simply picked up again) and any number of
+fetch workers feed one clusterer. After a restart the clusterer's window is rebuilt from the
+stored assignments, keeping every story id valid.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from broadsheet.storage import Store
+from broadsheet.storage.stories import PendingArticle
+from broadsheet.understand.stories import StoryAssignment, StoryDoc
+
+__all__ = ["Clusterer", "StoryAssigner"]
+
+log = logging.getLogger(__name__)
+
+
+class Clusterer(Protocol):
+    def assign(self, doc: StoryDoc) -> StoryAssignment: ...
+
+    def restore(self, doc: StoryDoc, story_id: int) -> None: ...
+
+
+class SyndicationIndex(Protocol):
+    def add(self, doc_id: int, text: str, *, published: datetime, source: str | None) -> int: ...
+
+
+def _doc(article: PendingArticle) -> StoryDoc:
+    return StoryDoc(
+        id=article.id, title=article.title, text=article.text,
+        published=article.published, source=article.source,
+    )  # fmt: skip
+
+
+class StoryAssigner:
+    """Keeps the clusterer in step with the store."""
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        now: Callable[[], datetime],
+        make_clusterer: Callable[[Callable[[], int]], Clusterer] | None = None,
+        syndication: SyndicationIndex | None = None,
+        window: timedelta = timedelta(days=4),
+    ) -> None:
+        self.store = store
+        self.now = now
+        self.window = window
+        self.syndication = syndication
+        make = make_clusterer or _default_clusterer
+        self.clusterer = make(lambda: store.stories.create_story(self.now()))
+        self._restored = False
+
+    def restore(self) -> int:
+        """Replay the window's stored assignments into the clusterer; returns how many."""
+        members = self.store.stories.assigned_since(self.now() - self.window)
+        for article in members:
+            assert article.story_id is not None
+            live = self.store.stories.resolve(article.story_id).id
+            self.clusterer.restore(_doc(article), live)
+            if self.syndication is not None:
+                self.syndication.add(
+                    article.id, article.text, published=article.published, source=article.source
+                )
+        self._restored = True
+        return len(members)
+
+    def assign_pending(self, *, limit: int = 1000) -> int:
+        """Assign every waiting article (up to ``limit``); returns how many were assigned."""
+        if not self._restored:
+            self.restore()
+        pending = self.store.stories.pending_articles(limit=limit)
+        for article in pending:
+            self._assign(article)
+        return len(pending)
+
+    def _assign(self, article: PendingArticle) -> None:
+        assignment = self.clusterer.assign(_doc(article))
+        group = None
+        if self.syndication is not None:
+            group = self.syndication.add(
+                article.id, article.text, published=article.published, source=article.source
+            )
+        self.store.stories.record_assignment(
+            article.id, assignment.story_id, now=self.now(), syndication_group=group,
+            merged_from=assignment.merged_from,
+            headline=article.title if assignment.is_new else None,
+        )  # fmt: skip
+
+
+def _default_clusterer(allocate_id: Callable[[], int]) -> Clusterer:
+    from broadsheet.understand.stories import StoryClusterer
+
+    clusterer: Clusterer = StoryClusterer(allocate_id=allocate_id)  # type: ignore[assignment]
+    return clusterer

@@ -1,0 +1,122 @@
+"""Live story assignment over the store: articles placed in stories, merges keep old ids valid,
+a restart rebuilds the window, and the story page and top stories show the result."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from broadsheet.config import Settings
+from broadsheet.core import Broadsheet, make_broadsheet
+from broadsheet.storage import Store
+from broadsheet.types import Author, ExtractedArticle
+from broadsheet.understand.stories import StoryAssignment, StoryDoc
+from broadsheet.web.app import create_app
+from broadsheet.workers.story_run import StoryAssigner
+from tests.conftest import Clock
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+class KeywordClusterer:
+    """A fake clusterer: articles whose title shares its first word share a story; an article
+    titled 'merge A B' merges the stories of A and B."""
+
+    def __init__(self, allocate: Callable[[], int]) -> None:
+        self.allocate = allocate
+        self.by_word: dict[str, int] = {}
+        self.restored: list[tuple[int | str, int]] = []
+
+    def restore(self, doc: StoryDoc, story_id: int) -> None:
+        self.restored.append((doc.id, story_id))
+        self.by_word[doc.title.split()[0]] = story_id
+
+    def assign(self, doc: StoryDoc) -> StoryAssignment:
+        words = doc.title.split()
+        if words[0] == "merge":
+            keep, gone = self.by_word[words[1]], self.by_word[words[2]]
+            self.by_word[words[2]] = keep
+            return StoryAssignment(doc.id, keep, False, 1.0, merged_from=(gone,))
+        if words[0] in self.by_word:
+            return StoryAssignment(doc.id, self.by_word[words[0]], False, 1.0)
+        self.by_word[words[0]] = self.allocate()
+        return StoryAssignment(doc.id, self.by_word[words[0]], True, 0.0)
+
+
+def add(store: Store, title: str, source: str, minutes: int, text: str = "") -> int:
+    source_row, _ = store.add_source(f"https://{source}/feed", now=NOW, title=source)
+    article = ExtractedArticle(
+        title=title, text=text or f"{title}. Reported by {source}.", html="<p>x</p>",
+        authors=(Author("A Writer"),), published=NOW - timedelta(minutes=minutes),
+    )  # fmt: skip
+    return store.save_article(
+        article, url=f"https://{source}/{title.replace(' ', '-')}", source_id=source_row.id, now=NOW
+    ).id
+
+
+def test_articles_are_placed_merged_and_restored(store: Store) -> None:
+    a1 = add(store, "quake hits city", "one.example", 60)
+    a2 = add(store, "quake toll rises", "two.example", 50)
+    b1 = add(store, "vote passes", "one.example", 40)
+    assigner = StoryAssigner(store, now=lambda: NOW, make_clusterer=KeywordClusterer)
+    assert assigner.assign_pending() == 3
+    assert assigner.assign_pending() == 0
+    quake = store.stories.story_of(a1)
+    vote = store.stories.story_of(b1)
+    assert quake is not None and vote is not None and quake[0] != vote[0]
+    assert store.stories.story_of(a2) == quake
+    story = store.stories.get_story(quake[0])
+    assert (story.article_count, story.outlet_count, story.headline) == (2, 2, "quake hits city")
+
+    add(store, "merge quake vote", "three.example", 30)
+    assert assigner.assign_pending() == 1
+    merged = store.stories.get_story(vote[0])
+    assert merged.merged_into == quake[0]
+    assert store.stories.resolve(vote[0]).id == quake[0]
+    assert store.stories.story_of(b1) == (quake[0], None)
+    assert store.stories.get_story(quake[0]).article_count == 4
+
+    restarted = StoryAssigner(store, now=lambda: NOW, make_clusterer=KeywordClusterer)
+    assert restarted.restore() == 4
+    clusterer = restarted.clusterer
+    assert isinstance(clusterer, KeywordClusterer)
+    assert {story for _, story in clusterer.restored} == {quake[0]}
+    add(store, "vote recount", "two.example", 10)
+    restarted.assign_pending()
+    assert store.stories.resolve(store.stories.story_of(b1)[0]).article_count == 5  # type: ignore[index]
+
+
+@pytest.fixture
+def broadsheet(tmp_path: Path, clock: Clock) -> Iterator[Broadsheet]:
+    bs = make_broadsheet(Settings(data_dir=tmp_path), now=clock)
+    yield bs
+    bs.close()
+
+
+def test_story_page_and_top_stories(broadsheet: Broadsheet, clock: Clock) -> None:
+    store = broadsheet.store
+    for i, outlet in enumerate(["one.example", "two.example", "three.example"]):
+        add(store, f"quake report {i}", outlet, 60 - i * 10, text=f"Line from {outlet}.\nMore.")
+    add(store, "vote passes", "one.example", 5)
+    broadsheet._assigner = StoryAssigner(store, now=clock, make_clusterer=KeywordClusterer)
+    assert broadsheet.assign_stories() == 4
+
+    top = broadsheet.top_stories()
+    assert [card.lead.title for card in top] == ["quake report 0", "vote passes"]
+    assert top[0].outlets == ("one.example", "two.example", "three.example")
+
+    with TestClient(create_app(broadsheet)) as client:
+        page = client.get(f"/stories/{top[0].story.id}")
+        assert page.status_code == 200
+        text = page.text
+        assert "3 outlets" in text and "First reported by <strong>one.example</strong>" in text
+        assert all(f"quake report {i}" in text for i in range(3))
+        assert re.search(
+            r"<svg class=\"timeline\"[^>]*aria-label=\"Coverage over time: 3 articles", text
+        )
+        assert client.get("/stories/9999").status_code == 404

@@ -76,13 +76,13 @@ def rank_top_stories(
     remaining = sorted(scored, key=lambda s: -scored[s])
     chosen: list[RankedStory] = []
     seen: set[str] = set()
+
+    def adjusted(story_id: int) -> float:
+        mine = words[story_id]
+        overlap = len(mine & seen) / len(mine) if mine else 0.0
+        return scored[story_id] * (1.0 - overlap_penalty * overlap)
+
     while remaining and len(chosen) < limit:
-
-        def adjusted(story_id: int) -> float:
-            mine = words[story_id]
-            overlap = len(mine & seen) / len(mine) if mine else 0.0
-            return scored[story_id] * (1.0 - overlap_penalty * overlap)
-
         best = max(remaining[: limit * 3], key=adjusted)
         remaining.remove(best)
         chosen.append(RankedStory(best, adjusted(best)))

@@ -247,9 +247,12 @@ def members_of(engine: Engine, story_ids: Iterable[int]) -> list[StoryMember]:
     when = func.coalesce(articles.c.published, articles.c.created_at).label("when")
     query = (
         select(
-            story_articles.c.story_id, articles.c.id, articles.c.source_id, when,
+            story_articles.c.story_id,
+            articles.c.id,
+            articles.c.source_id,
+            when,
             story_articles.c.syndication_group,
-        )  # fmt: skip
+        )
         .join(articles, articles.c.id == story_articles.c.article_id)
         .where(story_articles.c.story_id.in_(ids))
         .order_by(when, articles.c.id)

@@ -41,7 +41,7 @@ def make_templates(broadsheet: Broadsheet) -> Jinja2Templates:
     # keeps a reader safe even from rows written by an older or buggier extractor.
     templates.env.filters["sanitize"] = lambda v: Markup(sanitize_html(v or ""))
     templates.env.filters["isodate"] = lambda v: v.isoformat() if v else ""
-    templates.env.filters["longdate"] = lambda v: v.strftime("%A %d %B %Y, %H:%M UTC") if v else ""
+    templates.env.filters["longdate"] = lambda v: f"{v:%A %d %B %Y, %H:%M} UTC" if v else ""
     return templates
 
 

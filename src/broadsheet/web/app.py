@@ -50,7 +50,7 @@ def create_app(
     *,
     background: Callable[[Broadsheet], Any] | None = None,
 ) -> FastAPI:
-    """The ASGI app over ``broadsheet``; ``background`` (e.g. the fetch loop) runs while it serves."""
+    """The ASGI app over ``broadsheet``; ``background`` (the fetch loop) runs while it serves."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -22,7 +22,8 @@ BLOCK_TAGS = frozenset(
         "form", "center", "address", "details", "summary", "hr", "br",
     }
 ) | HEADING_TAGS  # fmt: skip
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’)]\s*$")
+_IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’)»。！？」』]\s*$")
 
 
 @dataclass(slots=True)
@@ -44,7 +45,8 @@ class Block:
 
     @property
     def is_sentence(self) -> bool:
-        return bool(_SENTENCE_END.search(self.text)) and self.text.count(" ") >= 4
+        words = self.text.count(" ") + len(_IDEOGRAPHS.findall(self.text)) // 2
+        return bool(_SENTENCE_END.search(self.text)) and words >= 4
 
 
 def _is_block(node: object) -> bool:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from broadsheet.extract.blocks import HEADING_TAGS, Block
+from broadsheet.extract.boilerplate import is_furniture_name
 from broadsheet.extract.dom import Element
 
 __all__ = ["Candidate", "block_value", "best_container", "body_blocks"]
@@ -23,6 +24,8 @@ _LINK_WEIGHT = 1.0
 _SHORT_WEIGHT = 0.5
 # A container the page marks as the article body wins when it holds this share of the prose.
 _MARKED_SHARE = 0.2
+# A furniture-named element holding more than this share of the page's prose is not furniture.
+_NAMED_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +79,42 @@ def _marked_bodies(root: Element) -> list[Element]:
     ]
 
 
+def _furniture_blocks(blocks: list[Block], prose: dict[Element, float]) -> set[int]:
+    """Indexes of the blocks inside an element named like furniture.
+
+    A name is weaker evidence than a tag: class names are reused for page-wide wrappers
+    (``Page-ad-margins``, ``l-sidebar-fixed`` around the article), so a furniture-named element
+    that holds a large share of the page's prose is not taken for furniture.
+    """
+    limit = _NAMED_SHARE * max(prose.values(), default=0.0)
+    verdicts: dict[Element, bool] = {}
+    doomed: set[int] = set()
+    for index, block in enumerate(blocks):
+        for element in _ancestors_and_self(block.element):
+            verdict = verdicts.get(element)
+            if verdict is None:
+                verdict = is_furniture_name(element) and prose.get(element, 0.0) < limit
+                verdicts[element] = verdict
+            if verdict:
+                doomed.add(index)
+                break
+    return doomed
+
+
 def best_container(root: Element, blocks: list[Block]) -> Candidate | None:
-    """The body container: the element whose blocks add up to the highest value, narrowed to
-    the element the page marks as its article body when that one holds most of the prose."""
-    totals, prose = _totals(blocks)
+    """The body container: the element whose blocks add up to the highest value once furniture
+    is set aside, or the element the page marks as its article body when that one holds a fair
+    share of the prose and is not wider than the container found."""
+    _, prose = _totals(blocks)
+    doomed = _furniture_blocks(blocks, prose)
+    totals, prose = _totals([b for i, b in enumerate(blocks) if i not in doomed])
     best = max(totals.items(), key=lambda item: item[1], default=None)
     if best is None or best[1] <= 0:
         return None
     element, score = best
-    for marked in _marked_bodies(element):
-        if prose.get(marked, 0.0) >= _MARKED_SHARE * prose.get(element, 0.0):
+    for marked in _marked_bodies(root):
+        inside = any(a is marked for a in _ancestors_and_self(element))
+        if not inside and prose.get(marked, 0.0) >= _MARKED_SHARE * prose.get(element, 0.0):
             return Candidate(marked, totals.get(marked, 0.0))
     return Candidate(element, score)
 

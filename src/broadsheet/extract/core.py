@@ -20,7 +20,6 @@ def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
     """Extract the main article of a page, or raise ``ExtractionError`` saying why not."""
     root = parse(html)
     prune_tags(root)
-    prune_names(root)
     candidate = best_container(root, iter_blocks(root))
     if candidate is None:
         raise ExtractionError("no article text found on the page")

@@ -1,0 +1,124 @@
+"""The articles a page can show, packed once into arrays so that a page costs a few vector ops.
+
+Hand-written because the work is specific: topics and entities become small padded code arrays
+(an article has a handful of each) so that a reader's affinities over 100,000 candidates are one
+gather and one sum, without a sparse-matrix library; vectors become one float32 matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+import numpy.typing as npt
+
+from broadsheet.rank.foryou.embed import normalise_rows
+
+__all__ = ["Candidate", "CandidateIndex"]
+
+MAX_TOPICS = 3
+MAX_ENTITIES = 8
+
+Ints = npt.NDArray[np.int32]
+Floats = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Candidate:
+    """An article as the For you model sees it.
+
+    ``story_id`` groups syndicated copies and other outlets' coverage of one event; ``topics`` come
+    first-most-important; ``popularity`` is recent reads (any non-negative count); ``vector`` is the
+    article's content vector (any length, normalised here).
+    """
+
+    article_id: str
+    story_id: str
+    source: str
+    published: datetime
+    topics: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    popularity: float = 0.0
+    vector: npt.NDArray[np.float32] = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+
+
+class Vocabulary:
+    """Ids to dense codes; code ``len(self)`` after freezing is the padding slot."""
+
+    __slots__ = ("codes", "names")
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.names: list[str] = []
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def code(self, name: str) -> int:
+        c = self.codes.get(name)
+        if c is None:
+            c = self.codes[name] = len(self.names)
+            self.names.append(name)
+        return c
+
+    def get(self, name: str) -> int | None:
+        return self.codes.get(name)
+
+
+class CandidateIndex:
+    """Candidates as aligned arrays; row ``i`` is ``candidates[i]``."""
+
+    def __init__(self, candidates: Sequence[Candidate], dim: int | None = None) -> None:
+        self.candidates = list(candidates)
+        self.row_of = {c.article_id: i for i, c in enumerate(self.candidates)}
+        self.sources, self.topics, self.entities, self.stories = (Vocabulary() for _ in range(4))
+        self.source_codes = self._single(self.sources, (c.source for c in self.candidates))
+        self.topic_codes = self._codes(self.topics, (c.topics for c in self.candidates), MAX_TOPICS)
+        self.entity_codes = self._codes(
+            self.entities, (c.entities for c in self.candidates), MAX_ENTITIES
+        )
+        self.story_codes = self._single(self.stories, (c.story_id for c in self.candidates))
+        self.published = np.array([c.published.timestamp() for c in self.candidates], np.float64)
+        pop = np.log1p(np.array([max(c.popularity, 0.0) for c in self.candidates], np.float32))
+        top = float(pop.max()) if len(pop) else 0.0
+        self.popularity = (pop / top if top > 0 else pop).astype(np.float32)
+        self.vectors = self._vectors(dim)
+
+    def __len__(self) -> int:
+        return len(self.candidates)
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def get(self, article_id: str) -> Candidate | None:
+        row = self.row_of.get(article_id)
+        return None if row is None else self.candidates[row]
+
+    def rows_of_stories(self, story_ids: Iterable[str]) -> Ints:
+        """Rows whose story is one of ``story_ids``."""
+        codes = [c for s in story_ids if (c := self.stories.get(s)) is not None]
+        if not codes:
+            return np.zeros(0, dtype=np.int32)
+        return np.flatnonzero(np.isin(self.story_codes, np.array(codes))).astype(np.int32)
+
+    def _single(self, vocab: Vocabulary, values: Iterable[str]) -> Ints:
+        return np.array([vocab.code(v) for v in values], dtype=np.int32)
+
+    def _codes(self, vocab: Vocabulary, values: Iterable[Iterable[str]], width: int) -> Ints:
+        rows = [[vocab.code(v) for v in dict.fromkeys(vs)][:width] for vs in values]
+        pad = len(vocab)  # one past the last real code: always scores zero
+        out = np.full((len(rows), width), pad, dtype=np.int32)
+        for i, r in enumerate(rows):
+            out[i, : len(r)] = r
+        return out
+
+    def _vectors(self, dim: int | None) -> Floats:
+        width = dim if dim is not None else max((len(c.vector) for c in self.candidates), default=0)
+        out = np.zeros((len(self.candidates), width), dtype=np.float32)
+        for i, c in enumerate(self.candidates):
+            if len(c.vector) == width:
+                out[i] = c.vector
+        return normalise_rows(out)

@@ -17,8 +17,12 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from broadsheet.exceptions import NotFound, StorageError
 from broadsheet.storage import engine as engine_module
+from broadsheet.storage.accounts import AccountStore
 from broadsheet.storage.errors import storage_errors
+from broadsheet.storage.picks import CurationStore
+from broadsheet.storage.reading import ReadingStore
 from broadsheet.storage.schema import articles, entries, sources, users
+from broadsheet.storage.search import SearchIndex
 from broadsheet.storage.stories import StoryStore
 from broadsheet.types import Article, Author, ExtractedArticle, FeedEntry, LeadImage, Source, User
 
@@ -47,6 +51,10 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.stories = StoryStore(engine)
+        self.accounts = AccountStore(engine)
+        self.reading = ReadingStore(engine)
+        self.search = SearchIndex(engine)
+        self.curation = CurationStore(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:

@@ -1,0 +1,178 @@
+"""Full-text search over title, body, author and source, behind one interface: SQLite FTS5 on
+SQLite, PostgreSQL full-text search on PostgreSQL.
+
+The index itself is kept in step with ``articles`` by triggers (migration 0003), so every writer of
+articles indexes them as it saves them. Highlighted text comes back with ``MARK_START`` and
+``MARK_END`` control characters around each match; the web layer escapes the text and only then
+turns those into ``<mark>`` elements.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import Engine, Float, column, func, literal, literal_column, select, table
+
+from broadsheet.storage.errors import storage_errors
+from broadsheet.storage.schema import articles
+from broadsheet.types import Article
+
+__all__ = ["MARK_END", "MARK_START", "SearchHit", "SearchIndex", "SearchQuery", "SearchResults"]
+
+MARK_START, MARK_END = "\x02", "\x03"
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """What to look for and how: words, filters (source, topic i.e. section, date range,
+    language), order (relevance or date) and a page."""
+
+    text: str
+    source_id: int | None = None
+    topic: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    language: str | None = None
+    order: Literal["relevance", "date"] = "relevance"
+    limit: int = 20
+    offset: int = 0
+
+    @property
+    def words(self) -> list[str]:
+        return _WORD.findall(self.text)[:32]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    article: Article
+    title: str
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResults:
+    hits: list[SearchHit] = field(default_factory=list)
+    total: int = 0
+
+
+class SearchIndex:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @storage_errors("searching")
+    def search(self, query: SearchQuery) -> SearchResults:
+        if not query.words:
+            return SearchResults()
+        backend = _Postgres() if self.engine.dialect.name == "postgresql" else _SQLite()
+        return backend.run(self.engine, query)
+
+
+def _filters(query: SearchQuery) -> list[Any]:
+    when = func.coalesce(articles.c.published, articles.c.created_at)
+    conditions: list[Any] = []
+    if query.source_id is not None:
+        conditions.append(articles.c.source_id == query.source_id)
+    if query.topic:
+        conditions.append(func.lower(articles.c.section) == query.topic.lower())
+    if query.language:
+        conditions.append(func.lower(articles.c.language).like(query.language.lower() + "%"))
+    if query.since is not None:
+        conditions.append(when >= query.since)
+    if query.until is not None:
+        conditions.append(when < query.until)
+    return conditions
+
+
+def _newest() -> Any:
+    return func.coalesce(articles.c.published, articles.c.created_at).desc()
+
+
+def _hits(conn: Any, ranked: Any, marks: Any) -> list[SearchHit]:
+    """Article rows for ranked ids (in their order), with highlighted title and snippet."""
+    from broadsheet.storage.store import _article, _article_query
+
+    rows = conn.execute(ranked).all()
+    if not rows:
+        return []
+    ids = [r.id for r in rows]
+    by_id = {r.id: r for r in conn.execute(_article_query().where(articles.c.id.in_(ids)))}
+    marked = {r.id: (r.title, r.snippet) for r in conn.execute(marks(ids))}
+    return [
+        SearchHit(_article(by_id[i]), marked[i][0] or "", marked[i][1] or "")
+        for i in ids
+        if i in by_id
+    ]
+
+
+class _SQLite:
+    fts = table("article_fts", column("rowid"))
+
+    def run(self, engine: Engine, query: SearchQuery) -> SearchResults:
+        match = " ".join('"' + w.replace('"', "") + '"' for w in query.words)
+        fts_col = literal_column("article_fts")
+        matched = (
+            select(articles.c.id)
+            .select_from(self.fts.join(articles, articles.c.id == self.fts.c.rowid))
+            .where(fts_col.op("MATCH")(match), *_filters(query))
+        )
+        rank = func.bm25(fts_col, 10.0, 1.0, 4.0, 4.0)
+        order = [rank, articles.c.id.desc()] if query.order == "relevance" else [_newest()]
+        ranked = matched.order_by(*order).limit(query.limit).offset(query.offset)
+
+        def marks(ids: list[int]) -> Any:
+            return select(
+                self.fts.c.rowid.label("id"),
+                func.highlight(fts_col, 0, MARK_START, MARK_END).label("title"),
+                func.snippet(fts_col, 1, MARK_START, MARK_END, "…", 30).label("snippet"),
+            ).where(fts_col.op("MATCH")(match), self.fts.c.rowid.in_(ids))
+
+        with engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(matched.subquery())).scalar_one()
+            return SearchResults(_hits(conn, ranked, marks), int(total))
+
+
+class _Postgres:
+    index = table("article_search", column("article_id"), column("document"))
+    options = (
+        f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, "
+        'MaxFragments=2, FragmentDelimiter=" … "'
+    )
+
+    def run(self, engine: Engine, query: SearchQuery) -> SearchResults:
+        tsquery = func.websearch_to_tsquery(literal("english").cast(_regconfig()), query.text)
+        document = self.index.c.document
+        matched = (
+            select(articles.c.id)
+            .select_from(self.index.join(articles, articles.c.id == self.index.c.article_id))
+            .where(document.op("@@")(tsquery), *_filters(query))
+        )
+        rank = func.ts_rank_cd(document, tsquery, 1, type_=Float)
+        order = [rank.desc(), articles.c.id.desc()] if query.order == "relevance" else [_newest()]
+        ranked = matched.order_by(*order).limit(query.limit).offset(query.offset)
+
+        def marks(ids: list[int]) -> Any:
+            english = literal("english").cast(_regconfig())
+            title = func.coalesce(articles.c.title, "")
+            return select(
+                articles.c.id,
+                func.ts_headline(
+                    english, title, tsquery, self.options + ", HighlightAll=true"
+                ).label("title"),
+                func.ts_headline(
+                    english, func.left(articles.c.text, 20000), tsquery, self.options
+                ).label("snippet"),
+            ).where(articles.c.id.in_(ids))
+
+        with engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(matched.subquery())).scalar_one()
+            return SearchResults(_hits(conn, ranked, marks), int(total))
+
+
+def _regconfig() -> Any:
+    from sqlalchemy.dialects.postgresql import REGCONFIG
+
+    return REGCONFIG()

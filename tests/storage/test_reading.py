@@ -1,0 +1,62 @@
+"""Saved articles, history and follows on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from broadsheet.storage import Store
+from broadsheet.types import ExtractedArticle
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _save(store: Store, n: int, source_id: int | None = None, section: str | None = None) -> int:
+    article = ExtractedArticle(
+        title=f"Title {n}", text=f"Body {n}", html=f"<p>Body {n}</p>", section=section,
+        published=NOW - timedelta(hours=n),
+    )  # fmt: skip
+    return store.save_article(
+        article, url=f"https://x.example/{n}", source_id=source_id, now=NOW
+    ).id
+
+
+def test_saved_articles_newest_saved_first(store: Store) -> None:
+    user = store.accounts.create_user("ada@example.org", "h", now=NOW)
+    a, b = _save(store, 1), _save(store, 2)
+    store.reading.save(user.id, a, now=NOW)
+    store.reading.save(user.id, b, now=NOW + timedelta(minutes=1))
+    store.reading.save(user.id, b, now=NOW + timedelta(minutes=2))  # idempotent
+    assert [x.id for x in store.reading.list_saved(user.id)] == [b, a]
+    assert store.reading.is_saved(user.id, a)
+    store.reading.unsave(user.id, a)
+    assert not store.reading.is_saved(user.id, a)
+    assert [x.id for x in store.reading.list_saved(user.id)] == [b]
+
+
+def test_history_keeps_the_last_read(store: Store) -> None:
+    user = store.accounts.create_user("ada@example.org", "h", now=NOW)
+    a, b = _save(store, 1), _save(store, 2)
+    store.reading.record_read(user.id, a, now=NOW)
+    store.reading.record_read(user.id, b, now=NOW + timedelta(minutes=1))
+    store.reading.record_read(user.id, a, now=NOW + timedelta(minutes=2))
+    assert [x.id for x in store.reading.list_history(user.id)] == [a, b]
+    store.reading.clear_history(user.id)
+    assert store.reading.list_history(user.id) == []
+
+
+def test_following_sources_and_topics(store: Store) -> None:
+    user = store.accounts.create_user("ada@example.org", "h", now=NOW)
+    source, _ = store.add_source("https://a.example/feed", now=NOW, title="A")
+    from_source = _save(store, 1, source_id=source.id)
+    in_topic = _save(store, 2, section="Science")
+    _save(store, 3, section="Sport")
+    assert store.reading.list_following(user.id) == []
+    store.reading.follow(user.id, "source", str(source.id), now=NOW, label="A")
+    store.reading.follow(user.id, "topic", "science", now=NOW)
+    store.reading.follow(user.id, "topic", "science", now=NOW)
+    assert [x.id for x in store.reading.list_following(user.id)] == [from_source, in_topic]
+    assert [(f.kind, f.key) for f in store.reading.list_follows(user.id)] == [
+        ("source", str(source.id)), ("topic", "science"),
+    ]  # fmt: skip
+    store.reading.unfollow(user.id, "topic", "science")
+    assert [x.id for x in store.reading.list_following(user.id)] == [from_source]

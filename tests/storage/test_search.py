@@ -1,0 +1,75 @@
+"""Full-text search through one interface on SQLite (FTS5) and PostgreSQL (tsvector)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from broadsheet.storage import Store
+from broadsheet.storage.search import MARK_END, MARK_START, SearchQuery
+from broadsheet.types import Author, ExtractedArticle
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def _save(
+    store: Store, n: int, title: str, text: str, source_id: int | None = None, **kw: object
+) -> int:
+    values: dict[str, object] = {"title": title, "text": text, "html": f"<p>{text}</p>",
+                                 "published": NOW - timedelta(days=n)}  # fmt: skip
+    values.update(kw)
+    article = ExtractedArticle(**values)  # type: ignore[arg-type]
+    url = f"https://x.example/{n}"
+    return store.save_article(article, url=url, source_id=source_id, now=NOW).id
+
+
+def _fill(store: Store) -> dict[str, int]:
+    source, _ = store.add_source("https://tribune.example/feed", now=NOW, title="Valley Tribune")
+    return {
+        "volcano": _save(store, 1, "Volcano erupts near the coast", "Lava reached the sea on Monday. "
+                         "Residents were moved inland.", section="Science", language="en"),
+        "budget": _save(store, 2, "Budget vote delayed", "The parliament delayed its vote on the "
+                        "budget; a volcano of protest followed.", section="Politics", language="en"),
+        "author": _save(store, 3, "Match report", "A late goal won it.",
+                        authors=(Author("Hortensia Quill"),), language="fr"),
+        "source": _save(store, 4, "Weather", "Rain all week.", source_id=source.id),
+    }  # fmt: skip
+
+
+def test_finds_by_title_body_author_and_source(store: Store) -> None:
+    ids = _fill(store)
+    assert [h.article.id for h in store.search.search(SearchQuery("lava")).hits] == [ids["volcano"]]
+    assert [h.article.id for h in store.search.search(SearchQuery("Quill")).hits] == [ids["author"]]
+    found = store.search.search(SearchQuery("tribune"))
+    assert [h.article.id for h in found.hits] == [ids["source"]] and found.total == 1
+    both = store.search.search(SearchQuery("volcano"))
+    assert [h.article.id for h in both.hits] == [ids["volcano"], ids["budget"]]  # title ranks first
+    assert store.search.search(SearchQuery("volcanoes")).total == 2  # stemmed
+
+
+def test_highlights_and_snippets(store: Store) -> None:
+    _fill(store)
+    [hit] = store.search.search(SearchQuery("lava")).hits
+    assert f"{MARK_START}Lava{MARK_END}" in hit.snippet
+    [hit] = store.search.search(SearchQuery("erupts")).hits
+    assert f"{MARK_START}erupts{MARK_END}" in hit.title
+
+
+def test_filters_and_order(store: Store) -> None:
+    ids = _fill(store)
+    by_topic = store.search.search(SearchQuery("volcano", topic="politics"))
+    assert [h.article.id for h in by_topic.hits] == [ids["budget"]]
+    recent = store.search.search(SearchQuery("volcano", since=NOW - timedelta(days=1, hours=1)))
+    assert [h.article.id for h in recent.hits] == [ids["volcano"]]
+    assert store.search.search(SearchQuery("goal", language="en")).total == 0
+    assert store.search.search(SearchQuery("goal", language="fr")).total == 1
+    by_date = store.search.search(SearchQuery("volcano", order="date", limit=1, offset=1))
+    assert [h.article.id for h in by_date.hits] == [ids["budget"]] and by_date.total == 2
+
+
+def test_index_follows_updates_and_hostile_queries(store: Store) -> None:
+    ids = _fill(store)
+    _save(store, 1, "Volcano calms", "The ash settled.")
+    assert store.search.search(SearchQuery("lava")).total == 0
+    assert [h.article.id for h in store.search.search(SearchQuery("ash")).hits] == [ids["volcano"]]
+    for hostile in ('"', "AND OR NOT", "title:x*", "' OR 1=1 --", "   ", "NEAR(a b)"):
+        store.search.search(SearchQuery(hostile))

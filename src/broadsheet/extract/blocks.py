@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from broadsheet.extract.dom import Element, squash
+from broadsheet.extract.dom import Element, squash, text_of
 
 __all__ = ["BLOCK_TAGS", "HEADING_TAGS", "Block", "iter_blocks"]
 
@@ -56,12 +56,12 @@ def _is_block(node: object) -> bool:
 
 def _link_chars(element: Element) -> int:
     if element.tag == "a":
-        return len(squash(element.text_content()))
-    return sum(len(squash(a.text_content())) for a in element.iter("a"))
+        return len(squash(text_of(element)))
+    return sum(len(squash(text_of(a))) for a in element.iter("a"))
 
 
 def _leaf_block(element: Element) -> Block | None:
-    text = squash(element.text_content())
+    text = squash(text_of(element))
     if not text:
         return None
     return Block(element, element.tag, text, min(_link_chars(element), len(text)))
@@ -80,7 +80,7 @@ def _mixed_parts(element: Element) -> list[Element | Block]:
             texts, links = [child.tail or ""], 0
             continue
         if isinstance(child.tag, str):
-            texts.append(child.text_content())
+            texts.append(text_of(child))
             links += _link_chars(child)
         texts.append(child.tail or "")
     _close_run(element, texts, links, parts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from broadsheet.extract.dom import Element
+from broadsheet.extract.dom import Element, drop_tree, text_of
 
 __all__ = ["attribute_words", "is_furniture", "is_furniture_name", "prune_names", "prune_tags"]
 
@@ -53,6 +53,8 @@ _CONTENT = frozenset(
 )
 # A furniture-named element holding more than this share of the page's text is not pruned.
 _SHARE_LIMIT = 0.3
+# Figures and their captions are kept whatever their class says (``class="caption"``).
+_KEPT_TAGS = frozenset({"figure", "figcaption", "img", "picture"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -104,13 +106,14 @@ def prune_names(container: Element) -> None:
     ``theiaStickySidebar``), so an element named like furniture that holds a large share of the
     body's text is kept.
     """
-    limit = _SHARE_LIMIT * len(container.text_content())
+    limit = _SHARE_LIMIT * len(text_of(container))
     doomed = [
         el
         for el in container.iterdescendants()
         if isinstance(el.tag, str)
+        and el.tag not in _KEPT_TAGS
         and is_furniture_name(el)
-        and len(el.text_content()) < limit
+        and len(text_of(el)) < limit
     ]
     _drop(doomed)
 
@@ -118,4 +121,4 @@ def prune_names(container: Element) -> None:
 def _drop(elements: list[Element]) -> None:
     for element in elements:
         if element.getparent() is not None:
-            element.drop_tree()
+            drop_tree(element)

@@ -7,10 +7,13 @@ body, and render it as text and sanitized HTML.
 from __future__ import annotations
 
 from broadsheet.exceptions import ExtractionError
+from broadsheet.extract.attribution import find_attribution
 from broadsheet.extract.blocks import iter_blocks
 from broadsheet.extract.boilerplate import prune_names, prune_tags
 from broadsheet.extract.candidates import best_container, body_blocks
 from broadsheet.extract.dom import parse
+from broadsheet.extract.metadata import read_metadata
+from broadsheet.extract.render import render_body
 from broadsheet.types import ExtractedArticle
 
 __all__ = ["extract"]
@@ -19,11 +22,33 @@ __all__ = ["extract"]
 def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
     """Extract the main article of a page, or raise ``ExtractionError`` saying why not."""
     root = parse(html)
+    meta = read_metadata(root, url)
     prune_tags(root)
     candidate = best_container(root, iter_blocks(root))
     if candidate is None:
         raise ExtractionError("no article text found on the page")
-    prune_names(candidate.element)
-    kept = body_blocks(iter_blocks(candidate.element), candidate.element)
+    container = candidate.element
+    prune_names(container)
+    blocks = iter_blocks(container)
+    kept = body_blocks(blocks, container)
+    if not kept:
+        raise ExtractionError("no article text found on the page")
     text = "\n".join(block.text for block in kept)
-    return ExtractedArticle(title=None, text=text, html="", url=url)
+    body_html = render_body(container, blocks, kept, title=meta.title, url=url)
+    return ExtractedArticle(
+        title=meta.title,
+        text=text,
+        html=body_html,
+        authors=meta.authors,
+        standfirst=meta.standfirst,
+        publisher=meta.publisher,
+        section=meta.section,
+        published=meta.published,
+        modified=meta.modified,
+        language=meta.language,
+        canonical_url=meta.canonical_url,
+        url=url,
+        lead_image=meta.lead_image,
+        attribution=find_attribution(text, meta.authors),
+        truncated=meta.paywalled,
+    )

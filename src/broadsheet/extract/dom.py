@@ -10,13 +10,15 @@ from __future__ import annotations
 import re
 
 import lxml.etree
-import lxml.html
 
 from broadsheet.exceptions import ExtractionError
 
-__all__ = ["MAX_BYTES", "MAX_DEPTH", "Element", "decode", "parse", "squash"]
+__all__ = [
+    "MAX_BYTES", "MAX_DEPTH", "Element", "decode", "drop_tree", "parse", "squash", "text_of",
+]  # fmt: skip
 
-Element = lxml.html.HtmlElement
+# Plain lxml elements: the ``lxml.html`` element classes cost a Python lookup per node visited.
+Element = lxml.etree._Element
 
 MAX_BYTES = 60_000_000
 MAX_DEPTH = 200
@@ -59,9 +61,9 @@ def parse(html: str | bytes) -> Element:
     text = _CONTROL.sub("", text)
     if not text.strip():
         raise ExtractionError("empty page")
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+    parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
     try:
-        root = lxml.html.document_fromstring(text, parser=parser)
+        root = lxml.etree.fromstring(text, parser=parser)
     except (lxml.etree.ParserError, ValueError) as e:
         raise ExtractionError(f"could not parse the page: {e}") from e
     if root is None:
@@ -70,15 +72,35 @@ def parse(html: str | bytes) -> Element:
     return root
 
 
+def text_of(element: Element) -> str:
+    """All the text inside ``element`` (not its tail)."""
+    return "".join(element.itertext())
+
+
+def drop_tree(element: Element) -> None:
+    """Remove ``element`` and its subtree, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    if element.tail:
+        previous = element.getprevious()
+        if previous is None:
+            parent.text = (parent.text or "") + element.tail
+        else:
+            previous.tail = (previous.tail or "") + element.tail
+    parent.remove(element)
+
+
+_TOO_DEEP = lxml.etree.XPath("/" + "/".join(["*"] * MAX_DEPTH))
+
+
 def _flatten_deep(root: Element) -> None:
-    """Reduce elements nested deeper than ``MAX_DEPTH`` to their text so later passes stay shallow."""
-    stack: list[tuple[Element, int]] = [(root, 0)]
-    while stack:
-        element, depth = stack.pop()
-        if depth >= MAX_DEPTH:
-            text = element.text_content()
-            for child in list(element):
-                element.remove(child)
-            element.text = text
-            continue
-        stack.extend((child, depth + 1) for child in element if isinstance(child.tag, str))
+    """Reduce elements nested deeper than ``MAX_DEPTH`` to their text so later passes stay shallow.
+
+    The XPath walks the tree in C; it finds nothing on ordinary pages.
+    """
+    for element in _TOO_DEEP(root):
+        text = text_of(element)
+        for child in list(element):
+            element.remove(child)
+        element.text = text

@@ -1,0 +1,77 @@
+"""The chosen body as structured, sanitized HTML.
+
+Hand-written because the reading view needs the article's own structure (paragraphs, headings,
+lists, quotes, tables, figures) without what the text pass left out: furniture blocks, the repeated
+headline, lazy-loading tricks for images and captions printed twice.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+import lxml.etree
+
+from broadsheet.extract.blocks import Block
+from broadsheet.extract.dom import Element, drop_tree, squash, text_of
+from broadsheet.extract.sanitize import sanitize_html
+
+__all__ = ["render_body"]
+
+_LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-url", "src")
+_CAPTION_TAGS = ("figcaption", "caption")
+
+
+def _drop_unkept(container: Element, blocks: list[Block], kept: list[Block]) -> None:
+    keep = {id(b.element) for b in kept}
+    for block in blocks:
+        element = block.element
+        if block.tag == "div" and len(element):
+            continue  # a run of a mixed element: its siblings may be kept
+        if id(element) not in keep and element is not container and element.tag not in _CAPTION_TAGS:
+            if element.getparent() is not None:
+                drop_tree(element)
+
+
+def _fix_images(container: Element, url: str | None) -> None:
+    for image in list(container.iter("img")):
+        source = next((image.get(a) for a in _LAZY_SOURCES if image.get(a, "").strip()), None)
+        if source is None or source.startswith("data:"):
+            srcset = (image.get("data-srcset") or image.get("srcset") or "").split(",")[0].split()
+            source = srcset[0] if srcset else None
+        if not source or source.startswith("data:"):
+            drop_tree(image)
+            continue
+        image.set("src", urljoin(url or "", source.strip()))
+
+
+def _collapse_captions(container: Element) -> None:
+    """Keep each figure's caption once, however many times the page printed it."""
+    for figure in container.iter("figure"):
+        seen: set[str] = set()
+        for caption in list(figure.iter(*_CAPTION_TAGS)):
+            text = squash(text_of(caption))
+            if text in seen or not text:
+                drop_tree(caption)
+            seen.add(text)
+
+
+def _drop_title(container: Element, title: str | None) -> None:
+    for heading in list(container.iter("h1")):
+        text = squash(text_of(heading))
+        if heading.getparent() is not None and (not title or text == title or len(text) < 200):
+            drop_tree(heading)
+
+
+def render_body(
+    container: Element, blocks: list[Block], kept: list[Block], *, title: str | None, url: str | None
+) -> str:
+    """Sanitized HTML of ``container`` holding only the kept blocks and figures."""
+    _drop_unkept(container, blocks, kept)
+    _fix_images(container, url)
+    _collapse_captions(container)
+    _drop_title(container, title)
+    for link in container.iter("a"):
+        if link.get("href"):
+            link.set("href", urljoin(url or "", link.get("href", "").strip()))
+    markup = lxml.etree.tostring(container, encoding="unicode", method="html")
+    return sanitize_html(markup).strip()

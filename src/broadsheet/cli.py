@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from broadsheet.config import Settings
     from broadsheet.core import Broadsheet
-    from broadsheet.types import Article
 
 __all__ = ["main"]
 
@@ -141,25 +140,9 @@ def _source_json(source: Any) -> dict[str, Any]:
     }
 
 
-def article_json(article: Article) -> dict[str, Any]:
-    """One exported article: the stable fields of ``broadsheet export``."""
-    return {
-        "id": article.id,
-        "url": article.url,
-        "canonical_url": article.canonical_url,
-        "title": article.title,
-        "standfirst": article.standfirst,
-        "authors": [a.name for a in article.authors],
-        "source": article.source_title,
-        "publisher": article.publisher,
-        "published": article.published.isoformat() if article.published else None,
-        "language": article.language,
-        "word_count": article.word_count,
-        "text": article.text,
-    }
-
-
 def cmd_export(args: argparse.Namespace) -> int:
+    from broadsheet.serialize import article_json
+
     broadsheet = _open(args)
     out = sys.stdout
     for article in broadsheet.iter_articles():

@@ -20,7 +20,7 @@ from broadsheet.extract.evaluation import (
     BenchPage,
     bootstrap_f1,
     iter_bench_pages,
-    score_extractor,
+    score_page,
     summarize,
 )
 
@@ -86,7 +86,7 @@ def _run(name: str, pages: list[BenchPage]) -> tuple[str, list[str], float]:
 def _table(rows: list[tuple[str, list[str], float]], pages: list[BenchPage]) -> str:
     lines = ["| extractor | F1 | precision | recall | pages/s |", "|---|---|---|---|---|"]
     for name, texts, speed in rows:
-        scores = score_extractor(pages, lambda page, t=iter(texts): next(t))
+        scores = [score_page(text, page.truth) for text, page in zip(texts, pages, strict=True)]
         total = summarize(scores)
         spread = bootstrap_f1(scores)
         lines.append(

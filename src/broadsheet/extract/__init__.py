@@ -1,7 +1,30 @@
-"""Page → article: ``extract(html, url=…)`` returns an ``ExtractedArticle`` or raises ``ExtractionError``."""
+"""Page → article: ``extract(html, url=…)`` gives an ``ExtractedArticle`` or ``ExtractionError``.
+
+Modules, one concern each: ``dom`` (parsing and limits), ``boilerplate`` (furniture), ``blocks``
+(text blocks and their features), ``candidates`` (choosing the body), ``jsonld`` and ``metadata``
+(everything but the body), ``attribution`` (wire and first publisher), ``render`` (body HTML),
+``clean_text`` (text without chrome), ``formats`` (JSON, Markdown, text), ``evaluation`` (the
+benchmark metric), ``core`` (the pipeline).
+"""
 
 from __future__ import annotations
 
-from broadsheet.extract.core import extract
+import sys
+import types
 
-__all__ = ["extract"]
+from broadsheet.extract.clean_text import clean_text
+from broadsheet.extract.core import extract
+from broadsheet.types import ExtractedArticle
+
+__all__ = ["clean_text", "extract"]
+
+
+class _CallableModule(types.ModuleType):
+    """``broadsheet.extract`` is both this package and the library function: importing the
+    package replaces the function on ``broadsheet``, so the package answers calls itself."""
+
+    def __call__(self, html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
+        return extract(html, url=url)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -26,7 +26,7 @@ WIRE_AGENCIES: dict[str, str] = {
     "PA": "PA", "PA Media": "PA", "Press Association": "PA",
 }  # fmt: skip
 _NAMES = "|".join(sorted(map(re.escape, WIRE_AGENCIES), key=len, reverse=True))
-_DATELINE = re.compile(rf"^[^\n]{{0,80}}?\((?P<agency>{_NAMES})\)\s*[-—–:]", re.M)
+_DATELINE = re.compile(rf"^[^\n]{{0,80}}?\((?P<agency>{_NAMES})\)\s*[-\u2014\u2013:]", re.M)
 _ORIGINALLY = re.compile(
     r"(?:was |is )?(?:originally|first) (?:published|appeared|posted) (?:on|in|by|at) "
     r"(?P<where>[^.\n]{2,80}?)(?:\s+on \w+ \d{1,2}, \d{4})?[.\n]",

@@ -1,4 +1,4 @@
-"""Text blocks: the leaves of the page that carry running text, with the features used to judge them.
+"""Text blocks: the leaves of a page that carry running text, with the features used to judge them.
 
 Hand-written because the segmentation decides what "a paragraph" is on pages that do not use ``<p>``
 (text straight in ``<div>``, ``<br>`` separated lines), and the features (length, link share,
@@ -18,12 +18,12 @@ HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCK_TAGS = frozenset(
     {
         "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
-        "pre", "table", "tr", "td", "th", "tbody", "thead", "figure", "figcaption", "header", "body",
-        "form", "center", "address", "details", "summary", "hr", "br",
+        "pre", "table", "tr", "td", "th", "tbody", "thead", "figure", "figcaption", "header",
+        "body", "form", "center", "address", "details", "summary", "hr", "br",
     }
 ) | HEADING_TAGS  # fmt: skip
 _IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’)»。！？」』]\s*$")
+_SENTENCE_END = re.compile(r"[.!?\u2026:;\"\u201d\u2019)\u00bb\u3002\uff01\uff1f\u300d\u300f]\s*$")
 
 
 @dataclass(slots=True)
@@ -87,7 +87,9 @@ def _mixed_parts(element: Element) -> list[Element | Block]:
     return parts
 
 
-def _close_run(element: Element, texts: list[str], links: int, parts: list[Element | Block]) -> None:
+def _close_run(
+    element: Element, texts: list[str], links: int, parts: list[Element | Block]
+) -> None:
     text = squash("".join(texts))
     if text:
         parts.append(Block(element, "div", text, min(links, len(text))))

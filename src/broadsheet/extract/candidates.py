@@ -15,7 +15,7 @@ from broadsheet.extract.blocks import HEADING_TAGS, Block
 from broadsheet.extract.boilerplate import is_furniture_name
 from broadsheet.extract.dom import Element
 
-__all__ = ["Candidate", "block_value", "best_container", "body_blocks"]
+__all__ = ["Candidate", "best_container", "block_value", "body_blocks"]
 
 # A block of this many characters outside links is prose even without sentence punctuation.
 _PROSE_CHARS = 120

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 import lxml.etree
+from lxml.etree import _Element as Element
 
 from broadsheet.exceptions import ExtractionError
 
@@ -17,8 +18,7 @@ __all__ = [
     "MAX_BYTES", "MAX_DEPTH", "Element", "decode", "drop_tree", "parse", "squash", "text_of",
 ]  # fmt: skip
 
-# Plain lxml elements: the ``lxml.html`` element classes cost a Python lookup per node visited.
-Element = lxml.etree._Element
+# ``Element`` is the plain lxml element: ``lxml.html`` element classes cost a lookup per node.
 
 MAX_BYTES = 60_000_000
 MAX_DEPTH = 200

@@ -7,6 +7,7 @@ the article-like objects, found leniently and without ever raising.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 import re
@@ -86,9 +87,7 @@ def text_value(value: Any) -> str | None:
     if "<" in text:
         import lxml.html
 
-        try:
+        with contextlib.suppress(ValueError, TypeError):
             text = lxml.html.fromstring(f"<div>{text}</div>").text_content()
-        except (ValueError, TypeError):
-            pass
     text = text.strip()
     return text or None

@@ -19,7 +19,7 @@ from broadsheet.types import Author, LeadImage
 
 __all__ = ["PageMetadata", "parse_datetime", "read_metadata"]
 
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—·:»]\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014\u00b7:\u00bb]\s+")
 _BY = re.compile(r"^\s*(by|von|par|por|di)\s+", re.I)
 _PAYWALL_WORDS = frozenset({"paywall", "premium", "subscriber", "locked", "metered"})
 
@@ -96,7 +96,10 @@ def _person(value: Any) -> Author | None:
     name = text_value(value.get("name"))
     if not name:
         return None
-    parts = [text_value(value.get("jobTitle")), _name(value.get("affiliation") or value.get("worksFor"))]
+    parts = [
+        text_value(value.get("jobTitle")),
+        _name(value.get("affiliation") or value.get("worksFor")),
+    ]
     role = ", ".join(p for p in parts if p) or None
     return Author(name, role)
 
@@ -117,7 +120,9 @@ def _authors(article: dict[str, Any], meta: _Meta, root: Element) -> tuple[Autho
     if not found:
         byline = meta.first("author", "article:author", "byl", "parsely-author")
         if byline and not byline.startswith("http"):
-            found = [a for a in map(author_from_byline, re.split(r"\s*(?:;|\band\b|&)\s*", byline)) if a]
+            found = [
+                a for a in map(author_from_byline, re.split(r"\s*(?:;|\band\b|&)\s*", byline)) if a
+            ]
     if not found:
         found = _byline_elements(root)
     unique: dict[str, Author] = {}
@@ -172,7 +177,14 @@ def _canonical(root: Element, meta: _Meta, url: str | None) -> str | None:
 def _publisher(article: dict[str, Any], meta: _Meta, root: Element) -> str | None:
     found = _name(article.get("publisher")) or meta.first("og:site_name", "application-name")
     if not found:
-        org = next((o for o in json_objects(root) if types_of(o) & {"Organization", "NewsMediaOrganization"}), None)
+        org = next(
+            (
+                o
+                for o in json_objects(root)
+                if types_of(o) & {"Organization", "NewsMediaOrganization"}
+            ),
+            None,
+        )
         found = _name(org) if org else None
     return found
 
@@ -188,7 +200,12 @@ def _paywalled(article: dict[str, Any], meta: _Meta) -> bool:
 def _time(article: dict[str, Any], meta: _Meta, root: Element, key: str) -> datetime | None:
     names = {
         "datePublished": ("article:published_time", "datepublished", "date", "pubdate", "dc.date"),
-        "dateModified": ("article:modified_time", "datemodified", "og:updated_time", "last-modified"),
+        "dateModified": (
+            "article:modified_time",
+            "datemodified",
+            "og:updated_time",
+            "last-modified",
+        ),
     }[key]
     found = parse_datetime(text_value(article.get(key))) or parse_datetime(meta.first(*names))
     if found is None and key == "datePublished":

@@ -27,9 +27,9 @@ def _drop_unkept(container: Element, blocks: list[Block], kept: list[Block]) -> 
         element = block.element
         if block.tag == "div" and len(element):
             continue  # a run of a mixed element: its siblings may be kept
-        if id(element) not in keep and element is not container and element.tag not in _CAPTION_TAGS:
-            if element.getparent() is not None:
-                drop_tree(element)
+        unkept = id(element) not in keep and element is not container
+        if unkept and element.tag not in _CAPTION_TAGS:
+            drop_tree(element)
 
 
 def _fix_images(container: Element, url: str | None) -> None:
@@ -63,7 +63,12 @@ def _drop_title(container: Element, title: str | None) -> None:
 
 
 def render_body(
-    container: Element, blocks: list[Block], kept: list[Block], *, title: str | None, url: str | None
+    container: Element,
+    blocks: list[Block],
+    kept: list[Block],
+    *,
+    title: str | None,
+    url: str | None,
 ) -> str:
     """Sanitized HTML of ``container`` holding only the kept blocks and figures."""
     _drop_unkept(container, blocks, kept)

@@ -32,7 +32,7 @@ _ATTRIBUTES: dict[str, set[str]] = {
 
 
 def sanitize_html(html: str) -> str:
-    """Return ``html`` reduced to the allow-list; links get ``rel="noopener noreferrer nofollow"``."""
+    """``html`` reduced to the allow-list; links get ``rel="noopener noreferrer nofollow"``."""
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),

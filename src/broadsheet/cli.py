@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=["json", "markdown", "text"], default="json")
     extract.add_argument("--url", help="the page's address, when reading a file")
 
+    token = commands.add_parser("token", help="API tokens for the JSON API")
+    token.add_argument("action", choices=["create", "list", "revoke"])
+    token.add_argument("email", help="the account the token acts as")
+    token.add_argument("--name", default="cli", help="a label for the new token")
+    token.add_argument("--id", type=int, help="the token to revoke")
+
     cluster = commands.add_parser("cluster", help="group JSON-lines articles into stories")
     cluster.add_argument("file", help="JSON lines {id, title, text, published?, source?}, or -")
     return parser
@@ -193,6 +199,28 @@ def _read_target(args: argparse.Namespace) -> tuple[bytes, str | None]:
         raise BroadsheetError(f"cannot read {target}: {e.strerror}") from e
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    broadsheet = _open(args)
+    tokens = broadsheet.store.api_tokens
+    user, _ = broadsheet.store.get_user_by_email(args.email)
+    if args.action == "create":
+        record, secret = tokens.create(user.id, args.name, now=broadsheet.now())
+        print(f"token {record.id} for {user.email}: {secret}")
+        print("Keep it now: it is shown only once.", file=sys.stderr)
+    elif args.action == "list":
+        for t in tokens.list_for(user.id):
+            used = t.last_used_at.isoformat() if t.last_used_at else "never used"
+            print(f"{t.id}\t{t.name}\tcreated {t.created_at.isoformat()}\t{used}")
+    else:
+        if args.id is None:
+            print("error: give --id of the token to revoke", file=sys.stderr)
+            return 2
+        tokens.revoke(args.id, user_id=user.id)
+        print(f"revoked token {args.id}")
+    broadsheet.close()
+    return 0
+
+
 def cmd_cluster(args: argparse.Namespace) -> int:
     from broadsheet.understand.cluster_cli import run_cluster
 
@@ -219,6 +247,7 @@ COMMANDS = {
     "export": cmd_export,
     "extract": cmd_extract,
     "cluster": cmd_cluster,
+    "token": cmd_token,
     "serve": cmd_serve,
 }
 

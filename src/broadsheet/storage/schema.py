@@ -269,3 +269,16 @@ def include_object(
     """Alembic's filter: everything but the search index tables (and their indexes)."""
     table = obj.table.name if type_ == "index" else name
     return not (table or "").startswith(SEARCH_TABLE_PREFIXES)
+
+# -- JSON API: per-user tokens, stored as hashes ------------------------------------------------
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text, nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_used_at", UTCDateTime()),
+)

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from broadsheet.exceptions import NotFound, StorageError
 from broadsheet.storage import engine as engine_module
 from broadsheet.storage.accounts import AccountStore
+from broadsheet.storage.api_tokens import ApiTokenStore
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.picks import CurationStore
 from broadsheet.storage.reading import ReadingStore
@@ -51,6 +52,7 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.stories = StoryStore(engine)
+        self.api_tokens = ApiTokenStore(engine)
         self.accounts = AccountStore(engine)
         self.reading = ReadingStore(engine)
         self.search = SearchIndex(engine)

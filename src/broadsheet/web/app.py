@@ -68,10 +68,11 @@ def create_app(
     app.state.templates = make_templates(broadsheet)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    from broadsheet.web import feeds, pages, stories
+    from broadsheet.web import api, feeds, pages, stories
 
     app.include_router(pages.router)
     app.include_router(stories.router)
     app.include_router(feeds.router)
+    app.include_router(api.router)
     pages.install_error_pages(app)
     return app

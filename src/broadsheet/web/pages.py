@@ -95,13 +95,19 @@ def healthz(request: Request) -> JSONResponse:
 
 
 def install_error_pages(app: FastAPI) -> None:
-    """Readable error pages instead of bare JSON for people."""
+    """Readable error pages for people; JSON errors for API clients."""
 
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc) or "Not found"}, status_code=404)
         return render(request, "error.html", status_code=404, message="Not found.")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
         message = "Not found." if exc.status_code == 404 else str(exc.detail)
         return render(request, "error.html", status_code=exc.status_code, message=message)

@@ -49,7 +49,7 @@ def _score(
         return 0.0
     latest = max(c.article_times)
     age = max((now - latest).total_seconds(), 0.0)
-    recency = 0.5 ** (age / half_life.total_seconds())
+    recency = math.pow(0.5, age / half_life.total_seconds())
     recent = sum(1 for t in c.article_times if now - t <= half_life / 2)
     velocity = 1.0 + recent / len(c.article_times)
     originality = 1.0 - 0.5 * c.copies / len(c.article_times)

@@ -99,5 +99,5 @@ class StoryAssigner:
 def _default_clusterer(allocate_id: Callable[[], int]) -> Clusterer:
     from broadsheet.understand.stories import StoryClusterer
 
-    clusterer: Clusterer = StoryClusterer(allocate_id=allocate_id)  # type: ignore[assignment]
+    clusterer: Clusterer = StoryClusterer(allocate_id=allocate_id)
     return clusterer

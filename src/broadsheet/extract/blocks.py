@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from broadsheet.extract.dom import Element, squash, text_of
 
-__all__ = ["BLOCK_TAGS", "HEADING_TAGS", "Block", "iter_blocks"]
+__all__ = ["BLOCK_TAGS", "HEADING_TAGS", "MAX_BLOCKS", "Block", "iter_blocks"]
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCK_TAGS = frozenset(
@@ -22,6 +22,7 @@ BLOCK_TAGS = frozenset(
         "body", "form", "center", "address", "details", "summary", "hr", "br",
     }
 ) | HEADING_TAGS  # fmt: skip
+MAX_BLOCKS = 10_000
 _IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?\u2026:;\"\u201d\u2019)\u00bb\u3002\uff01\uff1f\u300d\u300f]\s*$")
 
@@ -96,10 +97,11 @@ def _close_run(
 
 
 def iter_blocks(root: Element) -> list[Block]:
-    """Every text block under ``root`` in document order; a leaf block's inside is not revisited."""
+    """The text blocks under ``root`` in document order, at most ``MAX_BLOCKS`` of them (an
+    article has hundreds; the cap bounds the time spent on hostile pages)."""
     blocks: list[Block] = []
     stack: list[Element | Block] = [root]
-    while stack:
+    while stack and len(blocks) < MAX_BLOCKS:
         item = stack.pop()
         if isinstance(item, Block):
             blocks.append(item)

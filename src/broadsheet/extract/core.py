@@ -12,8 +12,9 @@ from broadsheet.extract.blocks import iter_blocks
 from broadsheet.extract.boilerplate import prune_names, prune_tags
 from broadsheet.extract.candidates import best_container, body_blocks
 from broadsheet.extract.dom import parse
-from broadsheet.extract.metadata import read_metadata
+from broadsheet.extract.metadata import read_metadata, scoped_metadata
 from broadsheet.extract.render import render_body
+from broadsheet.extract.scope import article_scope
 from broadsheet.types import ExtractedArticle
 
 __all__ = ["extract"]
@@ -21,8 +22,13 @@ __all__ = ["extract"]
 
 def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
     """Extract the main article of a page, or raise ``ExtractionError`` saying why not."""
-    root = parse(html)
+    page = parse(html)
+    root = page.root
     meta = read_metadata(root, url)
+    scope = article_scope(root, url)
+    if scope is not None:
+        meta = scoped_metadata(meta, scope)
+        root = scope
     prune_tags(root)
     candidate = best_container(root, iter_blocks(root))
     if candidate is None:
@@ -50,5 +56,5 @@ def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
         url=url,
         lead_image=meta.lead_image,
         attribution=find_attribution(text, meta.authors),
-        truncated=meta.paywalled,
+        truncated=meta.paywalled or page.cut,
     )

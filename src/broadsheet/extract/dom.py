@@ -8,6 +8,7 @@ every later pass can walk the tree without fear of pathological pages.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import lxml.etree
 from lxml.etree import _Element as Element
@@ -15,13 +16,16 @@ from lxml.etree import _Element as Element
 from broadsheet.exceptions import ExtractionError
 
 __all__ = [
-    "MAX_BYTES", "MAX_DEPTH", "Element", "decode", "drop_tree", "parse", "squash", "text_of",
+    "MAX_BYTES", "MAX_DEPTH", "MAX_PARSED_CHARS", "Element", "ParsedPage", "decode",
+    "drop_tree", "parse", "squash", "text_of",
 ]  # fmt: skip
 
 # ``Element`` is the plain lxml element: ``lxml.html`` element classes cost a lookup per node.
 
 MAX_BYTES = 60_000_000
 MAX_DEPTH = 200
+MAX_PARSED_CHARS = 3_000_000
+_BULKY = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 _SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -53,12 +57,34 @@ def decode(data: bytes) -> str:
         return data.decode(best.encoding if best else "cp1252", "replace")
 
 
-def parse(html: str | bytes) -> Element:
-    """Parse a page into an lxml tree or raise ``ExtractionError`` with the reason."""
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    """The tree, and whether the page was cut to ``MAX_PARSED_CHARS`` before parsing."""
+
+    root: Element
+    cut: bool = False
+
+
+def _bounded(text: str) -> tuple[str, bool]:
+    """Scripts and styles emptied on big pages, then the page cut if it is still too long."""
+    if len(text) <= MAX_PARSED_CHARS:
+        return text, False
+    text = _BULKY.sub(r"<\1></\1>", text)
+    if len(text) <= MAX_PARSED_CHARS:
+        return text, False
+    return text[:MAX_PARSED_CHARS], True
+
+
+def parse(html: str | bytes) -> ParsedPage:
+    """Parse a page into an lxml tree or raise ``ExtractionError`` with the reason.
+
+    Input is bounded before the parser sees it: above ``MAX_BYTES`` it is refused, and above
+    ``MAX_PARSED_CHARS`` of markup (scripts and styles aside) only the beginning is read.
+    """
     if len(html) > MAX_BYTES:
         raise ExtractionError(f"page too large ({len(html)} bytes, limit {MAX_BYTES})")
     text = decode(html) if isinstance(html, bytes) else html
-    text = _CONTROL.sub("", text)
+    text, cut = _bounded(_CONTROL.sub("", text))
     if not text.strip():
         raise ExtractionError("empty page")
     parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
@@ -69,7 +95,7 @@ def parse(html: str | bytes) -> Element:
     if root is None:
         raise ExtractionError("could not parse the page")
     _flatten_deep(root)
-    return root
+    return ParsedPage(root, cut)
 
 
 def text_of(element: Element) -> str:

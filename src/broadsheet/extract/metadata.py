@@ -8,7 +8,8 @@ normalised: times timezone-aware, authors split into name and role, URLs absolut
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -17,7 +18,7 @@ from broadsheet.extract.dom import Element, squash, text_of
 from broadsheet.extract.jsonld import article_objects, json_objects, text_value, types_of
 from broadsheet.types import Author, LeadImage
 
-__all__ = ["PageMetadata", "parse_datetime", "read_metadata"]
+__all__ = ["PageMetadata", "parse_datetime", "read_metadata", "scoped_metadata"]
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014\u00b7:\u00bb]\s+")
 _BY = re.compile(r"^\s*(by|von|par|por|di)\s+", re.I)
@@ -235,3 +236,27 @@ def read_metadata(root: Element, url: str | None = None) -> PageMetadata:
         paywalled=_paywalled(article, meta),
         article=article or None,
     )
+
+
+def scoped_metadata(meta: PageMetadata, scope: Element) -> PageMetadata:
+    """Page metadata corrected by what one article of a several-article page says of itself."""
+    heading = next(scope.iter("h1", "h2"), None)
+    title = squash(text_of(heading)) if heading is not None else ""
+    time = next((t for t in scope.iter("time") if t.get("datetime")), None)
+    published = parse_datetime(time.get("datetime")) if time is not None else None
+    authors = _byline_elements(scope) or list(_byline_classes(scope))
+    return replace(
+        meta,
+        title=title or meta.title,
+        published=published or meta.published,
+        authors=tuple(authors) or meta.authors,
+    )
+
+
+def _byline_classes(scope: Element) -> Iterator[Author]:
+    for element in scope.iter():
+        if isinstance(element.tag, str) and "byline" in (element.get("class") or "").lower():
+            author = author_from_byline(text_of(element))
+            if author:
+                yield author
+                return

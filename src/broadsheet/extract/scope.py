@@ -1,0 +1,75 @@
+"""Pages that carry several articles (endless-scroll templates): the one the URL is about.
+
+Hand-written because the evidence is a convention, not a standard: each article sits in its own
+``<article>`` (or schema.org ``Article`` item) and names its address somewhere, in ``data-url``,
+an ``itemid``, a ``<meta itemprop="url">`` or the link of its headline. The article whose address
+matches the page URL is the scope of the body search; no match, no scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import urljoin, urlsplit
+
+from broadsheet.extract.dom import Element, squash, text_of
+
+__all__ = ["article_scope", "same_page"]
+
+_URL_ATTRIBUTES = (
+    "data-url", "data-href", "data-permalink", "data-canonical", "data-article-url",
+    "data-share-url", "itemid", "data-uri",
+)  # fmt: skip
+# An article element with less text than this is a teaser, not one of the page's articles.
+_MIN_ARTICLE_CHARS = 400
+
+
+def _key(url: str) -> str:
+    parts = urlsplit(url.strip())
+    host = parts.netloc.lower().removeprefix("www.")
+    return f"{host}{parts.path.rstrip('/')}".lower()
+
+
+def same_page(a: str, b: str) -> bool:
+    """Do two URLs name the same page (scheme, ``www.``, query, fragment and final slash aside)?"""
+    return bool(a and b) and _key(a) == _key(b)
+
+
+def _is_article(element: Element) -> bool:
+    if element.tag == "article":
+        return True
+    kind = element.get("itemtype") or ""
+    return "Article" in kind or "BlogPosting" in kind
+
+
+def _outer_articles(root: Element) -> list[Element]:
+    found = [el for el in root.iter() if isinstance(el.tag, str) and _is_article(el)]
+    outer = [el for el in found if not any(_is_article(a) for a in el.iterancestors())]
+    return [el for el in outer if len(squash(text_of(el))) >= _MIN_ARTICLE_CHARS]
+
+
+def _addresses(article: Element) -> Iterator[str]:
+    for name in _URL_ATTRIBUTES:
+        if article.get(name):
+            yield article.get(name, "")
+    for element in article.iter("meta", "link", "a"):
+        if element.tag == "meta" and element.get("itemprop") in ("url", "mainEntityOfPage"):
+            yield element.get("content") or ""
+        elif element.tag == "link" and element.get("rel") == "canonical":
+            yield element.get("href") or ""
+        elif element.tag == "a" and any(a.tag in ("h1", "h2") for a in element.iterancestors()):
+            yield element.get("href") or ""
+
+
+def article_scope(root: Element, url: str | None) -> Element | None:
+    """The article element ``url`` is about, when the page carries several; else ``None``."""
+    if not url:
+        return None
+    articles = _outer_articles(root)
+    if len(articles) < 2:
+        return None
+    matches = [
+        article
+        for article in articles
+        if any(same_page(urljoin(url, address), url) for address in _addresses(article) if address)
+    ]
+    return matches[0] if len(matches) == 1 else None

@@ -54,9 +54,9 @@ def _addresses(article: Element) -> Iterator[str]:
     for element in article.iter("meta", "link", "a"):
         if element.tag == "meta" and element.get("itemprop") in ("url", "mainEntityOfPage"):
             yield element.get("content") or ""
-        elif element.tag == "link" and element.get("rel") == "canonical":
-            yield element.get("href") or ""
-        elif element.tag == "a" and any(a.tag in ("h1", "h2") for a in element.iterancestors()):
+        elif (element.tag == "link" and element.get("rel") == "canonical") or (
+            element.tag == "a" and any(a.tag in ("h1", "h2") for a in element.iterancestors())
+        ):
             yield element.get("href") or ""
 
 

@@ -47,6 +47,13 @@ def _outer_articles(root: Element) -> list[Element]:
     return [el for el in outer if len(squash(text_of(el))) >= _MIN_ARTICLE_CHARS]
 
 
+def _names_address(element: Element) -> bool:
+    """A canonical link, or the link of a headline."""
+    if element.tag == "link":
+        return element.get("rel") == "canonical"
+    return element.tag == "a" and any(a.tag in ("h1", "h2") for a in element.iterancestors())
+
+
 def _addresses(article: Element) -> Iterator[str]:
     for name in _URL_ATTRIBUTES:
         if article.get(name):
@@ -54,9 +61,7 @@ def _addresses(article: Element) -> Iterator[str]:
     for element in article.iter("meta", "link", "a"):
         if element.tag == "meta" and element.get("itemprop") in ("url", "mainEntityOfPage"):
             yield element.get("content") or ""
-        elif (element.tag == "link" and element.get("rel") == "canonical") or (
-            element.tag == "a" and any(a.tag in ("h1", "h2") for a in element.iterancestors())
-        ):
+        elif _names_address(element):
             yield element.get("href") or ""
 
 

@@ -120,3 +120,18 @@ def test_story_page_and_top_stories(broadsheet: Broadsheet, clock: Clock) -> Non
             r"<svg class=\"timeline\"[^>]*aria-label=\"Coverage over time: 3 articles", text
         )
         assert client.get("/stories/9999").status_code == 404
+
+
+def test_lists_fold_syndicated_copies(store: Store) -> None:
+    wire = add(store, "storm closes ports", "wire.example", 60)
+    copy = add(store, "storm closes ports again", "paper.example", 50)
+    own = add(store, "storm other angle", "third.example", 40)
+    store.stories.record_assignment(wire, store.stories.create_story(NOW), now=NOW,
+                                    syndication_group=7)  # fmt: skip
+    story = store.stories.story_of(wire)
+    assert story is not None
+    store.stories.record_assignment(copy, story[0], now=NOW, syndication_group=7)
+    store.stories.record_assignment(own, story[0], now=NOW, syndication_group=8)
+    assert [a.id for a in store.list_articles()] == [own, wire]
+    assert [a.id for a in store.list_articles(fold_copies=False)] == [own, copy, wire]
+    assert store.stories.copies_of(7) == [wire, copy]

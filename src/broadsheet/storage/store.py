@@ -12,7 +12,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, and_, func, or_, select
+from sqlalchemy import Engine, Row, and_, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from broadsheet.exceptions import NotFound, StorageError
@@ -22,7 +22,7 @@ from broadsheet.storage.api_tokens import ApiTokenStore
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.picks import CurationStore
 from broadsheet.storage.reading import ReadingStore
-from broadsheet.storage.schema import articles, entries, sources, users
+from broadsheet.storage.schema import articles, entries, sources, story_articles, users
 from broadsheet.storage.search import SearchIndex
 from broadsheet.storage.stories import StoryStore
 from broadsheet.types import Article, Author, ExtractedArticle, FeedEntry, LeadImage, Source, User
@@ -239,13 +239,24 @@ class Store:
 
     @storage_errors("listing articles")
     def list_articles(
-        self, *, limit: int = 50, offset: int = 0, source_id: int | None = None
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        source_id: int | None = None,
+        fold_copies: bool = True,
     ) -> list[Article]:
-        """Newest first, by publication time (or arrival time where a page gives none)."""
+        """Newest first, by publication time (or arrival time where a page gives none).
+
+        Syndicated copies are folded into the first of their group unless ``fold_copies`` is off
+        or one source's own articles are asked for.
+        """
         newest = func.coalesce(articles.c.published, articles.c.created_at)
         query = _article_query().order_by(newest.desc(), articles.c.id.desc())
         if source_id is not None:
             query = query.where(articles.c.source_id == source_id)
+        elif fold_copies:
+            query = query.where(~_is_syndicated_copy())
         with self.engine.connect() as conn:
             rows = conn.execute(query.limit(limit).offset(offset)).all()
         return [_article(r) for r in rows]
@@ -333,6 +344,18 @@ def _article_values(extracted: ExtractedArticle, digest: str) -> dict[str, Any]:
         "text_hash": digest,
         "word_count": extracted.word_count,
     }
+
+
+def _is_syndicated_copy() -> Any:
+    """True for an article whose syndication group has an older member."""
+    mine, older = story_articles.alias("mine"), story_articles.alias("older")
+    pair = and_(
+        older.c.syndication_group == mine.c.syndication_group,
+        older.c.article_id < mine.c.article_id,
+    )
+    return exists(
+        select(1).select_from(mine.join(older, pair)).where(mine.c.article_id == articles.c.id)
+    )
 
 
 def _article_query() -> Any:

@@ -8,7 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from broadsheet.config import Settings
@@ -43,6 +43,17 @@ def _parser() -> argparse.ArgumentParser:
 
     sources = commands.add_parser("sources", help="list sources and their health")
     sources.add_argument("--format", choices=["table", "json"], default="table")
+
+    opml_in = commands.add_parser("import-opml", help="add every feed of an OPML file")
+    opml_in.add_argument("file", type=Path, help="the OPML file, or - for standard input")
+    opml_out = commands.add_parser("export-opml", help="write every source as OPML")
+    opml_out.add_argument("file", nargs="?", help="where to write (default: standard output)")
+    retry = commands.add_parser("retry", help="unpause sources and fetch them at the next chance")
+    retry.add_argument("sources", nargs="*", metavar="ID|URL", help="default: every paused one")
+    worker = commands.add_parser("worker", help="fetch due sources until stopped (no web app)")
+    worker.add_argument(
+        "--id", help="this worker's name (restarted under it, it takes back its leases)"
+    )
 
     export = commands.add_parser("export", help="write every stored article")
     export.add_argument("--format", choices=["jsonl"], default="jsonl")
@@ -118,32 +129,56 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
+    from broadsheet.workers.commands import source_json, sources_table
+
     broadsheet = _open(args)
-    rows = [_source_json(s) for s in broadsheet.list_sources()]
+    sources = broadsheet.list_sources()
     broadsheet.close()
     if args.format == "json":
-        print(json.dumps(rows, indent=2))
-        return 0
-    for row in rows:
-        error = f"  ({row['last_error']})" if row["last_error"] else ""
-        print(f"{row['status']:<7} {row['url']}{error}")
+        print(json.dumps([source_json(s) for s in sources], indent=2))
+    else:
+        sources_table(sources, sys.stdout)
     return 0
 
 
-def _source_json(source: Any) -> dict[str, Any]:
-    def iso(value: Any) -> str | None:
-        return value.isoformat() if value else None
+def cmd_import_opml(args: argparse.Namespace) -> int:
+    from broadsheet.workers.commands import import_opml
 
-    return {
-        "id": source.id,
-        "url": source.url,
-        "title": source.title,
-        "status": source.status,
-        "last_error": source.last_error,
-        "last_success": iso(source.last_success_at),
-        "last_fetch": iso(source.last_fetched_at),
-        "next_fetch": iso(source.next_fetch_at),
-    }
+    broadsheet = _open(args)
+    try:
+        return import_opml(broadsheet, args.file, sys.stdout, sys.stderr)
+    finally:
+        broadsheet.close()
+
+
+def cmd_export_opml(args: argparse.Namespace) -> int:
+    from broadsheet.workers.commands import export_opml
+
+    broadsheet = _open(args)
+    try:
+        return export_opml(broadsheet, args.file, sys.stdout)
+    finally:
+        broadsheet.close()
+
+
+def cmd_retry(args: argparse.Namespace) -> int:
+    from broadsheet.workers.commands import retry
+
+    broadsheet = _open(args)
+    try:
+        return retry(broadsheet, args.sources, sys.stdout, sys.stderr)
+    finally:
+        broadsheet.close()
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from broadsheet.workers.commands import worker
+
+    broadsheet = _open(args)
+    try:
+        return worker(broadsheet, args.id)
+    finally:
+        broadsheet.close()
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -244,6 +279,10 @@ COMMANDS = {
     "add": cmd_add,
     "fetch": cmd_fetch,
     "sources": cmd_sources,
+    "import-opml": cmd_import_opml,
+    "export-opml": cmd_export_opml,
+    "retry": cmd_retry,
+    "worker": cmd_worker,
     "export": cmd_export,
     "extract": cmd_extract,
     "cluster": cmd_cluster,

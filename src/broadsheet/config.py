@@ -35,6 +35,13 @@ class Settings:
     max_body_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     fetch_interval_seconds: int = 1800
+    max_download_bytes: int = 10 * 1024 * 1024
+    min_interval_seconds: int = 900
+    max_interval_seconds: int = 86400
+    pause_after_errors: int = 10
+    lease_seconds: int = 900
+    extract_processes: int = 0
+    robots_cache_seconds: int = 86400
     scheduler_tick_seconds: float = 60.0
     host: str = "127.0.0.1"
     port: int = 8080

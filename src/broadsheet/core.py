@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -11,13 +12,13 @@ from typing import Any
 import httpx
 
 from broadsheet.config import Settings
-from broadsheet.exceptions import BroadsheetError, FetchError
-from broadsheet.ingest.discovery import discover_feeds, looks_like_html
-from broadsheet.ingest.feeds import parse_feed
-from broadsheet.ingest.fetch import fetch_url, make_client
+from broadsheet.exceptions import BroadsheetError
+from broadsheet.ingest.fetch import FetchResponse, fetch_url, make_client
 from broadsheet.ingest.guard import Resolver, system_resolver
 from broadsheet.storage import Store
+from broadsheet.ingest.opml import ImportResult
 from broadsheet.types import Article, FetchReport, Source, StoryCard, StoryCoverage
+from broadsheet.storage.ingestion import IngestStore, SourceSettings
 
 __all__ = ["AddResult", "Broadsheet", "make_broadsheet"]
 
@@ -70,17 +71,16 @@ class Broadsheet:
         return AddResult(url, source, created)
 
     async def _feeds_at(self, client: httpx.AsyncClient, url: str) -> list[tuple[str, str | None]]:
-        response = await fetch_url(
-            client, url, max_bytes=self.settings.max_body_bytes,
-            total_timeout=self.settings.total_timeout,
-        )  # fmt: skip
-        if looks_like_html(response.content, response.content_type):
-            found = discover_feeds(response.content, base_url=response.url)
-            if not found:
-                raise FetchError(f"no feed found: {url} is a web page that announces no feed")
-            return [(feed_url, None) for feed_url in found]
-        feed = parse_feed(response.content, url=response.url, content_type=response.content_type)
-        return [(url, feed.title)]
+        from broadsheet.ingest.discovery import find_feeds
+
+        async def fetch(address: str) -> FetchResponse:
+            return await fetch_url(
+                client, address, max_bytes=self.settings.max_body_bytes,
+                total_timeout=self.settings.total_timeout,
+                max_download_bytes=self.settings.max_download_bytes,
+            )  # fmt: skip
+
+        return await find_feeds(fetch, url)
 
     def list_sources(self) -> list[Source]:
         return self.store.list_sources()
@@ -90,17 +90,80 @@ class Broadsheet:
 
     # -- fetching ------------------------------------------------------------------------------
 
-    async def fetch_due(self, *, all_sources: bool = False) -> FetchReport:
-        """Fetch every due source once (or every source) and store new articles."""
-        from broadsheet.extract import extract
-        from broadsheet.workers.fetch_run import FetchRun
+    async def fetch_due(
+        self, *, all_sources: bool = False, owner: str | None = None
+    ) -> FetchReport:
+        """Fetch every due source once (or every unpaused source) and store new articles.
 
-        sources = self.store.list_sources() if all_sources else None
-        if sources is not None:
-            sources = [s for s in sources if s.status != "paused"]
+        Sources are claimed through leases, so a worker running beside this never fetches the
+        same source at the same time.
+        """
+        from broadsheet.workers.worker import default_owner
+
+        if all_sources:
+            self.ingest.make_all_due(self.now())
+        return await self._run_worker(owner or default_owner("fetch"), drain=True)
+
+    async def run_worker(
+        self, *, owner: str | None = None, stop: asyncio.Event | None = None
+    ) -> None:
+        """Fetch due sources until ``stop`` is set: ``broadsheet worker`` and ``serve``."""
+        from broadsheet.workers.worker import default_owner
+
+        await self._run_worker(owner or default_owner(), drain=False, stop=stop)
+
+    async def _run_worker(
+        self, owner: str, *, drain: bool, stop: asyncio.Event | None = None
+    ) -> FetchReport:
+        from broadsheet.extract import extract
+        from broadsheet.workers.worker import Worker
+
         async with self.client() as client:
-            run = FetchRun(self.store, client, self.settings, extract, self.now)
-            return await run.run(sources)
+            worker = Worker(self.store, client, self.settings, extract, self.now, owner=owner)
+            return await worker.run(drain=drain, stop=stop)
+
+    # -- source settings, health, OPML ---------------------------------------------------------
+
+    @property
+    def ingest(self) -> IngestStore:
+        return IngestStore(self.store.engine)
+
+    def retry_source(self, source_id: int) -> Source:
+        """Unpause a source and fetch it at the next chance."""
+        return self.ingest.retry_source(source_id, now=self.now())
+
+    def update_source(self, source_id: int, settings: SourceSettings) -> Source:
+        return self.ingest.update_settings(source_id, settings, now=self.now())
+
+    async def import_opml(
+        self, document: bytes, *, progress: Callable[[ImportResult], None] | None = None
+    ) -> list[ImportResult]:
+        """Add every feed of an OPML document; each entry has its own result, none stops others."""
+        from broadsheet.ingest.opml import import_entries, parse_opml
+
+        async with self.client() as client:
+            return await import_entries(
+                parse_opml(document), add=self._importer(client), progress=progress,
+                concurrency=self.settings.fetch_concurrency,
+            )  # fmt: skip
+
+    def _importer(self, client: httpx.AsyncClient) -> Callable[..., Awaitable[Source]]:
+        async def add(url: str, title: str | None, category: str | None, discover: bool) -> Source:
+            if discover:
+                url, found_title = (await self._feeds_at(client, url))[0]
+                title = title or found_title
+            source, created = self.store.add_source(url, now=self.now(), title=title)
+            if created and category:
+                self.ingest.set_category(source.id, category)
+                source = self.store.get_source(source.id)
+            return source
+
+        return add
+
+    def export_opml(self) -> bytes:
+        from broadsheet.ingest.opml import render_opml
+
+        return render_opml(self.store.list_sources())
 
     # -- articles ------------------------------------------------------------------------------
 

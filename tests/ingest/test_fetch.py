@@ -76,8 +76,11 @@ def test_redirects_are_followed_and_final_url_kept(server: LocalServer) -> None:
     assert response.content == b"moved" and response.url.endswith("/new")
 
 
-def test_refused_connection_is_said_in_words(server: LocalServer) -> None:
-    port = server.port
-    server.httpd.server_close()
-    with pytest.raises(FetchError, match="connection failed"):
-        fetch(f"http://127.0.0.1:{port}/")
+def test_refused_connection_is_said_in_words() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: bound, never listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        with pytest.raises(FetchError, match="connection failed"):
+            fetch(f"http://127.0.0.1:{port}/")

@@ -1,5 +1,5 @@
-"""Feed documents → ``ParsedFeed``: RSS 0.9x/1.0/2.0 and Atom through feedparser, JSON Feed 1.x here
-(feedparser does not read it, and the format is small)."""
+"""Feed documents → ``ParsedFeed``: RSS 0.9x/1.0/2.0 and Atom through feedparser; JSON Feed 1.x and
+news sitemaps here (feedparser reads neither, and both formats are small)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def parse_feed(content: bytes, *, url: str, content_type: str = "") -> ParsedFee
     head = content[:512].lstrip().lower()
     if "json" in content_type or head.startswith(b"{"):
         return _parse_json_feed(content)
+    if b"<urlset" in content[:2048]:
+        return _parse_news_sitemap(content)
     return _parse_xml_feed(content, url, head)
 
 
@@ -118,3 +120,36 @@ def _json_entry(item: dict[str, Any]) -> FeedEntry:
         updated=_iso(item.get("date_modified")),
         enclosures=tuple(a["url"] for a in attachments if isinstance(a, dict) and a.get("url")),
     )
+
+
+_SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+_NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+
+
+def _parse_news_sitemap(content: bytes) -> ParsedFeed:
+    """A Google News sitemap: each ``<url>`` with a ``<news:news>`` block is an entry."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+    try:
+        root = etree.fromstring(content, parser)
+    except etree.XMLSyntaxError as e:
+        raise NotAFeed(f"not a feed: invalid XML in the sitemap ({e})") from e
+    entries = []
+    for url in root.iter(f"{_SITEMAP}url"):
+        loc = (url.findtext(f"{_SITEMAP}loc") or "").strip()
+        news = url.find(f"{_NEWS}news")
+        if not loc or news is None:
+            continue
+        entries.append(
+            FeedEntry(
+                guid=None,
+                link=loc,
+                title=(news.findtext(f"{_NEWS}title") or "").strip() or None,
+                published=_iso((news.findtext(f"{_NEWS}publication_date") or "").strip()),
+            )
+        )
+    if not entries:
+        raise NotAFeed("not a feed: a sitemap without news entries")
+    name = root.findtext(f".//{_NEWS}publication/{_NEWS}name")
+    return ParsedFeed(title=name, site_url=None, entries=tuple(entries), format="news-sitemap")

@@ -407,4 +407,6 @@ def _source(row: Row[Any]) -> Source:
         full_text=bool(row.full_text),
         interval_seconds=row.interval_seconds,
         created_at=row.created_at,
+        items_per_day=row.items_per_day,
+        paused_reason=row.paused_reason,
     )

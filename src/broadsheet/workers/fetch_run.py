@@ -1,18 +1,20 @@
-"""One fetch run: every due source fetched once, concurrently, each failure kept to its source.
+"""Fetching one source once, and a run over many.
 
-Per source: fetch the feed (conditional GET) → parse → find entries not yet stored → fetch and extract
-their pages (bounded concurrency) → store articles and entries → record the source's health. The
-network and extraction steps touch no storage; only this module ties them to the store.
+Per source: fetch the feed (conditional GET, politeness) → parse → decide which entries are new or
+changed (``ingest.entries``, pure) → fetch and extract their pages (robots.txt, bounded
+concurrency) → store each entry with its article in one transaction → record the source's health
+and next fetch. The network and extraction steps touch no storage; only this module ties them to the
+store, and every failure stays with its source or its entry.
 """
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import datetime
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 import httpx
 from selectolax.lexbor import LexborHTMLParser
@@ -20,51 +22,82 @@ from selectolax.lexbor import LexborHTMLParser
 from broadsheet.config import Settings
 from broadsheet.exceptions import BroadsheetError, ExtractionError, FetchError, StorageError
 from broadsheet.extract.sanitize import sanitize_html
+from broadsheet.ingest.charset import decode_page
+from broadsheet.ingest.entries import EntryPlan, plan_entries
 from broadsheet.ingest.feeds import parse_feed
-from broadsheet.ingest.fetch import fetch_url
-from broadsheet.ingest.schedule import next_fetch_after_error, next_fetch_after_success
+from broadsheet.ingest.fetch import FetchResponse, HTTPStatusError, fetch_url
+from broadsheet.ingest.robots import RobotsCache
+from broadsheet.ingest.schedule import (
+    Bounds,
+    adaptive_interval,
+    items_per_day,
+    next_fetch_after_error,
+    next_fetch_after_success,
+)
+from broadsheet.ingest.throttle import Throttle, retry_after_until
 from broadsheet.storage import Store
+from broadsheet.storage.ingestion import IngestStore
 from broadsheet.types import (
     Author,
     ExtractedArticle,
     FeedEntry,
     FetchReport,
+    ParsedFeed,
     Source,
     SourceFetchResult,
 )
 
-__all__ = ["Extractor", "FetchRun", "entry_key"]
+__all__ = ["ExtractCall", "Extractor", "FetchRun"]
 
 log = logging.getLogger(__name__)
 Extractor = Callable[..., ExtractedArticle]
+ExtractCall = Callable[[str, str], Awaitable[ExtractedArticle]]
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
     "text/xml;q=0.9, */*;q=0.5"
 )
+PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 
 
-def entry_key(entry: FeedEntry) -> str:
-    """How an entry is recognised again: its link, else its GUID, else a hash of what it says.
+def in_thread(extractor: Extractor) -> ExtractCall:
+    """Run ``extractor`` in a thread (the default; a process pool is the faster choice)."""
 
-    The link comes first because publishers change GUIDs far more often than article addresses.
-    """
-    if entry.link:
-        return "link:" + entry.link
-    if entry.guid:
-        return "guid:" + entry.guid
-    digest = hashlib.sha256(f"{entry.title}\n{entry.summary}".encode()).hexdigest()
-    return "hash:" + digest
+    async def call(html: str, url: str) -> ExtractedArticle:
+        return await asyncio.to_thread(extractor, html, url=url)
+
+    return call
 
 
 @dataclass
 class FetchRun:
-    """Fetches due sources into ``store``; time, network and extractor are passed in."""
+    """Fetches sources into ``store``; time, randomness, network and extraction are passed in."""
 
     store: Store
     client: httpx.AsyncClient
     settings: Settings
     extractor: Extractor
     now: Callable[[], datetime]
+    rng: random.Random = field(default_factory=random.Random)
+    extract_call: ExtractCall | None = None
+    throttle: Throttle | None = None
+    robots: RobotsCache | None = None
+
+    def __post_init__(self) -> None:
+        self.ingest = IngestStore(self.store.engine)
+        self.extract_call = self.extract_call or in_thread(self.extractor)
+        settings = self.settings
+        self.throttle = self.throttle or Throttle(
+            total=settings.fetch_concurrency * 2, per_host=settings.fetch_per_host, now=self.now
+        )
+        self.robots = self.robots or RobotsCache(
+            self.client, user_agent=settings.user_agent, now=self.now, throttle=self.throttle,
+            ttl=timedelta(seconds=settings.robots_cache_seconds),
+            timeout=min(settings.total_timeout, 10.0),
+        )  # fmt: skip
+        self.bounds = Bounds(
+            settings.fetch_interval_seconds, settings.min_interval_seconds,
+            settings.max_interval_seconds,
+        )  # fmt: skip
 
     async def run(self, sources: list[Source] | None = None) -> FetchReport:
         """Fetch ``sources`` (default: every due one) once; never raises for a bad source."""
@@ -79,69 +112,103 @@ class FetchRun:
         return FetchReport(tuple(results))
 
     async def fetch_source(self, source: Source) -> SourceFetchResult:
-        interval = source.interval_seconds or self.settings.fetch_interval_seconds
+        """Fetch one source; its failure is recorded on it in words, never raised."""
+        budget = self.settings.lease_seconds * 0.8  # finish well inside the lease
         try:
-            result = await self._fetch_source(source, interval)
+            async with asyncio.timeout(budget):
+                return await self._fetch_source(source)
+        except TimeoutError:
+            return self._failed(source, f"timeout: the source took longer than {budget:g} s")
         except (FetchError, StorageError) as e:
-            return self._failed(source, str(e), interval)
+            return self._failed(source, str(e), e)
         except Exception as e:  # a bug or a library surprise must not end the run
             log.exception("unexpected error fetching source", extra={"source": source.url})
-            return self._failed(source, f"internal error: {e.__class__.__name__}: {e}", interval)
-        return result
+            return self._failed(source, f"internal error: {e.__class__.__name__}: {e}")
 
-    def _failed(self, source: Source, reason: str, interval: int) -> SourceFetchResult:
-        now = self.now()
-        retry_at = next_fetch_after_error(now, interval, source.error_count + 1)
-        self.store.record_fetch_failure(source.id, now=now, error=reason, next_fetch_at=retry_at)
+    def _interval(self, source: Source, rate: float | None) -> int:
+        return source.interval_seconds or adaptive_interval(rate, self.bounds)
+
+    def _failed(
+        self, source: Source, reason: str, error: BaseException | None = None
+    ) -> SourceFetchResult:
+        now, count = self.now(), source.error_count + 1
+        retry_at = None
+        if isinstance(error, HTTPStatusError):
+            retry_at = retry_after_until(error.retry_after, now)
+        interval = min(self._interval(source, source.items_per_day), self.bounds.default)
+        next_at = next_fetch_after_error(now, interval, count, rng=self.rng, not_before=retry_at)
+        pause = _pause_reason(error, count, self.settings.pause_after_errors)
+        self.ingest.record_failure(
+            source.id, now=now, error=reason, next_fetch_at=next_at, pause_reason=pause
+        )
         log.info("source failed", extra={"source": source.url, "reason": reason})
         return SourceFetchResult(source.id, source.url, ok=False, error=reason)
 
-    async def _fetch_source(self, source: Source, interval: int) -> SourceFetchResult:
-        response = await fetch_url(
-            self.client, source.url, max_bytes=self.settings.max_body_bytes,
-            total_timeout=self.settings.total_timeout, etag=source.etag,
-            last_modified=source.last_modified, accept=FEED_ACCEPT,
-        )  # fmt: skip
-        now = self.now()
-        next_at = next_fetch_after_success(now, interval)
+    async def _fetch_source(self, source: Source) -> SourceFetchResult:
+        response = await self._fetch(
+            source.url, etag=source.etag, last_modified=source.last_modified, accept=FEED_ACCEPT
+        )
         if response.not_modified:
-            self.store.record_fetch_success(
-                source.id, now=now, next_fetch_at=next_at, etag=source.etag,
-                last_modified=source.last_modified,
-            )  # fmt: skip
+            self._succeeded(source, response, source.items_per_day)
             return SourceFetchResult(source.id, source.url, ok=True, not_modified=True)
         feed = parse_feed(response.content, url=response.url, content_type=response.content_type)
-        new, updated = await self._store_entries(source, list(feed.entries))
-        self.store.record_fetch_success(
-            source.id, now=self.now(), next_fetch_at=next_at, etag=response.etag,
-            last_modified=response.last_modified, title=feed.title, site_url=feed.site_url,
-        )  # fmt: skip
+        new, updated = await self._store_entries(source, feed)
+        rate = items_per_day((e.published for e in feed.entries), self.now())
+        self._succeeded(source, response, rate, feed)
         return SourceFetchResult(source.id, source.url, True, new, updated)
 
-    async def _store_entries(
-        self, source: Source, feed_entries: list[FeedEntry]
-    ) -> tuple[int, int]:
-        keyed = {entry_key(e): e for e in feed_entries}
-        known = self.store.known_entry_keys(source.id, keyed)
-        fresh = [(k, e) for k, e in keyed.items() if k not in known]
-        gate = asyncio.Semaphore(self.settings.fetch_per_host)
-        outcomes = await asyncio.gather(*(self._store_entry(source, k, e, gate) for k, e in fresh))
-        return sum(1 for o in outcomes if o == "new"), sum(1 for o in outcomes if o == "updated")
+    def _succeeded(
+        self, source: Source, response: FetchResponse, rate: float | None,
+        feed: ParsedFeed | None = None,
+    ) -> None:  # fmt: skip
+        now = self.now()
+        next_at = next_fetch_after_success(
+            now, self._interval(source, rate), response.max_age, maximum=self.bounds.maximum
+        )
+        etag, modified = (
+            (source.etag, source.last_modified) if response.not_modified
+            else (response.etag, response.last_modified)
+        )  # fmt: skip
+        self.ingest.record_success(
+            source.id, now=now, next_fetch_at=next_at, etag=etag, last_modified=modified,
+            items_per_day=rate, title=feed.title if feed else None,
+            site_url=feed.site_url if feed else None,
+        )  # fmt: skip
 
-    async def _store_entry(
-        self, source: Source, key: str, entry: FeedEntry, gate: asyncio.Semaphore
-    ) -> str:
+    async def _fetch(self, url: str, **options: str | None) -> FetchResponse:
+        settings = self.settings
+        return await fetch_url(
+            self.client, url, max_bytes=settings.max_body_bytes,
+            total_timeout=settings.total_timeout, max_download_bytes=settings.max_download_bytes,
+            throttle=self.throttle, **options,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    async def _store_entries(self, source: Source, feed: ParsedFeed) -> tuple[int, int]:
+        from broadsheet.ingest.entries import identify
+
+        entries = list(feed.entries)
+        known = self.ingest.find_entries(source.id, [identify(e) for e in entries])
+        todo = [p for p in plan_entries(entries, known) if p.action != "unchanged"]
+        gate = asyncio.Semaphore(self.settings.fetch_per_host)
+        outcomes = await asyncio.gather(*(self._store_entry(source, p, gate) for p in todo))
+        return outcomes.count("new"), outcomes.count("updated")
+
+    async def _store_entry(self, source: Source, plan: EntryPlan, gate: asyncio.Semaphore) -> str:
         """Fetch, extract and store one entry's article; a failure is kept on the entry."""
+        save = self.ingest.save_entry_article
+        content_hash = plan.identity.content_hash
         async with gate:
             try:
-                url, article = await self._article_for(source, entry)
+                url, article = await self._article_for(source, plan.entry)
             except BroadsheetError as e:
-                self.store.save_entry(
-                    source.id, key, entry, now=self.now(), article_id=None, error=str(e)
-                )
+                save(source.id, plan.key, plan.entry, content_hash=content_hash, now=self.now(),
+                     error=str(e))  # fmt: skip
                 return "failed"
-        saved = self.store.save_article(article, url=url, source_id=source.id, now=self.now())
-        self.store.save_entry(source.id, key, entry, now=self.now(), article_id=saved.id)
+        saved = save(
+            source.id, plan.key, plan.entry, content_hash=content_hash, now=self.now(),
+            url=url, article=article,
+        )  # fmt: skip
+        assert saved is not None
         return "new" if saved.created else "updated"
 
     async def _article_for(self, source: Source, entry: FeedEntry) -> tuple[str, ExtractedArticle]:
@@ -149,21 +216,31 @@ class FetchRun:
         page_error: BroadsheetError | None = None
         if entry.link and source.full_text:
             try:
-                response = await fetch_url(
-                    self.client, entry.link, max_bytes=self.settings.max_body_bytes,
-                    total_timeout=self.settings.total_timeout, accept="text/html,*/*;q=0.8",
-                )  # fmt: skip
-                article = await asyncio.to_thread(
-                    self.extractor, response.content, url=response.url
-                )
-                return entry.link, _with_feed_metadata(article, entry)
+                return entry.link, await self._page_article(entry.link, entry)
             except (FetchError, ExtractionError) as e:
                 page_error = e
         content = entry.content_html or entry.summary
         if not content:
             raise page_error or ExtractionError("the entry has no link and no content")
-        url = entry.link or entry.guid or f"urn:broadsheet:entry:{entry_key(entry)}"
+        url = entry.link or entry.guid or f"urn:broadsheet:entry:{entry.guid or entry.title}"
         return url, _article_from_feed(entry, content)
+
+    async def _page_article(self, link: str, entry: FeedEntry) -> ExtractedArticle:
+        assert self.robots is not None and self.extract_call is not None
+        if not await self.robots.allowed(link):
+            raise FetchError("robots.txt does not allow fetching the article page")
+        response = await self._fetch(link, accept=PAGE_ACCEPT)
+        html = decode_page(response.content, response.content_type)
+        article = await self.extract_call(html, response.url)
+        return _with_feed_metadata(article, entry)
+
+
+def _pause_reason(error: BaseException | None, count: int, limit: int) -> str | None:
+    if isinstance(error, HTTPStatusError) and error.status == 410:
+        return "paused: the feed is gone for good (HTTP 410)"
+    if count >= limit:
+        return f"paused after {count} failed fetches in a row"
+    return None
 
 
 def _with_feed_metadata(article: ExtractedArticle, entry: FeedEntry) -> ExtractedArticle:

@@ -1,4 +1,4 @@
-"""The background fetch loop that ``serve`` (and ``worker``) run."""
+"""The background fetch loop that ``serve`` runs inside the web process (and ``worker`` alone)."""
 
 from __future__ import annotations
 
@@ -12,24 +12,17 @@ __all__ = ["fetch_forever"]
 log = logging.getLogger(__name__)
 
 
-async def fetch_forever(broadsheet: Broadsheet, *, ticks: int | None = None) -> None:
-    """Fetch due sources every ``scheduler_tick_seconds``; a failed run is logged and retried.
-
-    ``ticks`` bounds the number of runs (tests); ``None`` runs until cancelled.
-    """
-    done = 0
-    while ticks is None or done < ticks:
+async def fetch_forever(
+    broadsheet: Broadsheet, *, owner: str | None = None, stop: asyncio.Event | None = None
+) -> None:
+    """Run a worker until ``stop`` is set or the task is cancelled; a crash is logged and the
+    worker started again after a tick, so the loop outlives any one bad run."""
+    stop = stop or asyncio.Event()
+    while not stop.is_set():
         try:
-            report = await broadsheet.fetch_due()
-            if report.results:
-                log.info(
-                    "fetch run: %d ok, %d failed, %d new articles",
-                    report.ok, report.failed, report.new_articles,
-                )  # fmt: skip
+            await broadsheet.run_worker(owner=owner, stop=stop)
         except asyncio.CancelledError:
             raise
-        except Exception:  # the loop must outlive any one bad run
-            log.exception("fetch run failed")
-        done += 1
-        if ticks is None or done < ticks:
+        except Exception:
+            log.exception("the fetch worker failed; starting it again")
             await asyncio.sleep(broadsheet.settings.scheduler_tick_seconds)

@@ -33,7 +33,7 @@ _STRONG_FURNITURE = frozenset(
         "breadcrumbs", "comment", "comments", "cookie", "cookies", "consent", "footer", "nav",
         "navbar", "navigation", "menu", "popup", "modal", "outbrain", "taboola", "recirc",
         "trending", "popular", "disclaimer", "masthead", "pagination", "paywall", "byline",
-        "toolbar", "overlay", "login", "signin",
+        "toolbar", "overlay", "login", "signin", "copyright",
     }
 )  # fmt: skip
 # Words that name furniture unless the name also says it holds the article (``post-content-ad``).

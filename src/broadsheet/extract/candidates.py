@@ -127,7 +127,7 @@ def body_blocks(blocks: list[Block], container: Element) -> list[Block]:
     """The blocks of ``container`` that belong to the article text."""
     kept: list[Block] = []
     for block in blocks:
-        if not _within(block, container) or _in_caption(block):
+        if not _within(block, container) or _in_caption(block) or block.tag == "h1":
             continue
         if block.link_density > 0.5:
             continue

@@ -27,7 +27,7 @@ def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
     meta = read_metadata(root, url)
     scope = article_scope(root, url)
     if scope is not None:
-        meta = scoped_metadata(meta, scope)
+        meta = scoped_metadata(meta, scope, url)
         root = scope
     prune_tags(root)
     candidate = best_container(root, iter_blocks(root))

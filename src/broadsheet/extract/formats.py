@@ -80,8 +80,10 @@ def _block_markdown(element: Element) -> Iterator[str]:
         yield f"{'#' * int(tag[1])} {squash(text_of(element))}"
     elif tag in ("ul", "ol"):
         items = [li for li in element if li.tag == "li"]
-        for number, item in enumerate(items, 1):
-            yield f"{f'{number}.' if tag == 'ol' else '-'} {squash(_inline(item))}"
+        yield "\n".join(
+            f"{f'{number}.' if tag == 'ol' else '-'} {squash(_inline(item))}"
+            for number, item in enumerate(items, 1)
+        )
     elif tag == "blockquote":
         yield "\n".join(f"> {line}" for line in squash(_inline(element)).split("\n"))
     elif tag == "figure":

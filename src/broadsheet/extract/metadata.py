@@ -8,12 +8,13 @@ normalised: times timezone-aware, authors split into name and role, URLs absolut
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from broadsheet.extract.attribution import WIRE_AGENCIES
+from broadsheet.extract.boilerplate import attribute_words
 from broadsheet.extract.dom import Element, squash, text_of
 from broadsheet.extract.jsonld import article_objects, json_objects, text_value, types_of
 from broadsheet.types import Author, LeadImage
@@ -22,6 +23,9 @@ __all__ = ["PageMetadata", "parse_datetime", "read_metadata", "scoped_metadata"]
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014\u00b7:\u00bb]\s+")
 _BY = re.compile(r"^\s*(by|von|par|por|di)\s+", re.I)
+_BYLINE_WORDS = frozenset({"byline", "author", "authors", "writer"})
+_AGENCY_NAMES = "|".join(sorted(map(re.escape, WIRE_AGENCIES), key=len, reverse=True))
+_TRAILING_AGENCY = re.compile(rf"[\s,]+(?:of\s+|for\s+)?(?:the\s+)?({_AGENCY_NAMES})$")
 _PAYWALL_WORDS = frozenset({"paywall", "premium", "subscriber", "locked", "metered"})
 
 
@@ -107,11 +111,17 @@ def _person(value: Any) -> Author | None:
 
 def author_from_byline(text: str) -> Author | None:
     """``"By Scott Lucas, Professor of International Politics"`` → name and role."""
-    text = _BY.sub("", squash(text))
+    text = _BY.sub("", squash(text)).strip(" ,|")
     if not text or len(text) > 200:
         return None
-    name, _, role = text.partition(",")
-    return Author(name.strip(), role.strip() or None) if name.strip() else None
+    agency = _TRAILING_AGENCY.search(text)
+    if agency and agency.start() > 0:
+        name, role = text[: agency.start()].strip(" ,"), agency.group(1)
+    else:
+        name, _, role = (part.strip() for part in text.partition(","))
+    if name.isupper():
+        name = name.title()
+    return Author(name, role or None) if name else None
 
 
 def _authors(article: dict[str, Any], meta: _Meta, root: Element) -> tuple[Author, ...]:
@@ -134,14 +144,23 @@ def _authors(article: dict[str, Any], meta: _Meta, root: Element) -> tuple[Autho
 
 
 def _byline_elements(root: Element) -> list[Author]:
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if element.get("rel") == "author" or element.get("itemprop") == "author":
-            author = author_from_byline(text_of(element))
-            if author:
-                return [author]
+    """The byline printed on the page: an element marked as the author, else the first element
+    named as a byline (the outermost, so that a role printed beside the name comes along)."""
+    marked = [
+        el
+        for el in root.iter()
+        if isinstance(el.tag, str) and (el.get("rel") == "author" or el.get("itemprop") == "author")
+    ]
+    named = (el for el in root.iter() if isinstance(el.tag, str) and _is_byline_name(el))
+    for element in [*marked, next(named, None)]:
+        author = author_from_byline(text_of(element)) if element is not None else None
+        if author:
+            return [author]
     return []
+
+
+def _is_byline_name(element: Element) -> bool:
+    return bool(attribute_words(element) & _BYLINE_WORDS) and len(text_of(element)) < 200
 
 
 def _image(article: dict[str, Any], meta: _Meta, url: str | None) -> LeadImage | None:
@@ -238,25 +257,17 @@ def read_metadata(root: Element, url: str | None = None) -> PageMetadata:
     )
 
 
-def scoped_metadata(meta: PageMetadata, scope: Element) -> PageMetadata:
+def scoped_metadata(meta: PageMetadata, scope: Element, url: str | None) -> PageMetadata:
     """Page metadata corrected by what one article of a several-article page says of itself."""
     heading = next(scope.iter("h1", "h2"), None)
     title = squash(text_of(heading)) if heading is not None else ""
     time = next((t for t in scope.iter("time") if t.get("datetime")), None)
     published = parse_datetime(time.get("datetime")) if time is not None else None
-    authors = _byline_elements(scope) or list(_byline_classes(scope))
+    authors = _byline_elements(scope)
     return replace(
         meta,
         title=title or meta.title,
         published=published or meta.published,
         authors=tuple(authors) or meta.authors,
+        canonical_url=url,
     )
-
-
-def _byline_classes(scope: Element) -> Iterator[Author]:
-    for element in scope.iter():
-        if isinstance(element.tag, str) and "byline" in (element.get("class") or "").lower():
-            author = author_from_byline(text_of(element))
-            if author:
-                yield author
-                return

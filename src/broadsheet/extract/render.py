@@ -19,6 +19,9 @@ __all__ = ["render_body"]
 
 _LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-url", "src")
 _CAPTION_TAGS = ("figcaption", "caption")
+# How many elements before the body to look at for a lead figure, and how much text it may hold.
+_FIGURE_LOOKBACK = 3
+_FIGURE_MAX_CHARS = 600
 
 
 def _drop_unkept(container: Element, blocks: list[Block], kept: list[Block]) -> None:
@@ -62,6 +65,16 @@ def _drop_title(container: Element, title: str | None) -> None:
             drop_tree(heading)
 
 
+def _adopt_leading_figures(container: Element) -> None:
+    """Move into the body the figures printed just before it (a lead photo above the text)."""
+    for sibling in list(container.itersiblings(preceding=True))[:_FIGURE_LOOKBACK]:
+        figure = sibling if sibling.tag == "figure" else next(sibling.iter("figure"), None)
+        if figure is None or len(squash(text_of(sibling))) > _FIGURE_MAX_CHARS:
+            continue
+        container.insert(0, figure)
+        figure.tail = None
+
+
 def render_body(
     container: Element,
     blocks: list[Block],
@@ -72,6 +85,7 @@ def render_body(
 ) -> str:
     """Sanitized HTML of ``container`` holding only the kept blocks and figures."""
     _drop_unkept(container, blocks, kept)
+    _adopt_leading_figures(container)
     _fix_images(container, url)
     _collapse_captions(container)
     _drop_title(container, title)

@@ -50,7 +50,7 @@ def _outer_articles(root: Element) -> list[Element]:
 def _names_address(element: Element) -> bool:
     """A canonical link, or the link of a headline."""
     if element.tag == "link":
-        return element.get("rel") == "canonical"
+        return bool(element.get("rel") == "canonical")
     return element.tag == "a" and any(a.tag in ("h1", "h2") for a in element.iterancestors())
 
 

@@ -41,7 +41,7 @@ class KeywordClusterer:
         if words[0] == "merge":
             keep, gone = self.by_word[words[1]], self.by_word[words[2]]
             self.by_word[words[2]] = keep
-            return StoryAssignment(doc.id, keep, False, 1.0, merged_from=(gone,))
+            return StoryAssignment(doc.id, keep, False, 1.0, merged=((gone, keep),))
         if words[0] in self.by_word:
             return StoryAssignment(doc.id, self.by_word[words[0]], False, 1.0)
         self.by_word[words[0]] = self.allocate()
@@ -135,3 +135,40 @@ def test_lists_fold_syndicated_copies(store: Store) -> None:
     assert [a.id for a in store.list_articles()] == [own, wire]
     assert [a.id for a in store.list_articles(fold_copies=False)] == [own, copy, wire]
     assert store.stories.copies_of(7) == [wire, copy]
+
+
+def test_article_context_names_story_copies_and_related(broadsheet: Broadsheet) -> None:
+    store = broadsheet.store
+    first = add(store, "quake strikes northern chile", "one.example", 60)
+    copy = add(store, "quake strikes northern chile today", "two.example", 55)
+    later = add(store, "chile quake aftershocks northern towns", "three.example", 30)
+    story = store.stories.create_story(NOW)
+    store.stories.record_assignment(first, story, now=NOW, syndication_group=1,
+                                    headline="quake strikes northern chile")  # fmt: skip
+    store.stories.record_assignment(copy, story, now=NOW, syndication_group=1)
+    other = store.stories.create_story(NOW)
+    store.stories.record_assignment(later, other, now=NOW, headline="chile quake aftershocks")
+    context = broadsheet.article_context(first)
+    assert context.story is not None and context.story.id == story
+    assert context.outlets == ("one.example", "two.example")
+    assert [a.id for a in context.copies] == [copy]
+    assert [s.id for s in context.related] == [other]
+    waiting = add(store, "unplaced", "one.example", 5)
+    assert broadsheet.article_context(waiting).story is None
+
+
+def test_a_split_moves_earlier_articles_and_recounts(store: Store) -> None:
+    a = add(store, "budget vote", "one.example", 60)
+    b = add(store, "budget protest", "two.example", 50)
+    first = store.stories.create_story(NOW)
+    store.stories.record_assignment(a, first, now=NOW)
+    store.stories.record_assignment(b, first, now=NOW)
+    c = add(store, "protest grows", "three.example", 40)
+    second = store.stories.create_story(NOW)
+    store.stories.record_assignment(c, second, now=NOW, moved=((b, second),), headline="Protest")
+    assert store.stories.story_of(b) == (second, None)
+    assert store.stories.get_story(first).article_count == 1
+    moved_into = store.stories.get_story(second)
+    assert (moved_into.article_count, moved_into.outlet_count, moved_into.headline) == (
+        2, 2, "Protest",
+    )  # fmt: skip

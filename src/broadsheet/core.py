@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -19,6 +19,9 @@ from broadsheet.storage import Store
 from broadsheet.ingest.opml import ImportResult
 from broadsheet.types import Article, FetchReport, Source, StoryCard, StoryCoverage
 from broadsheet.storage.ingestion import IngestStore, SourceSettings
+
+if TYPE_CHECKING:
+    from broadsheet.coverage import ArticleContext
 
 __all__ = ["AddResult", "Broadsheet", "make_broadsheet"]
 
@@ -197,7 +200,13 @@ class Broadsheet:
     def story_coverage(self, story_id: int) -> StoryCoverage:
         from broadsheet.coverage import story_coverage
 
-        return story_coverage(self.store, story_id)
+        return story_coverage(self.store, story_id, now=self.now())
+
+    def article_context(self, article_id: int) -> ArticleContext:
+        """The article's story, syndicated copies and related stories, for the reading view."""
+        from broadsheet.coverage import article_context
+
+        return article_context(self.store, article_id, now=self.now())
 
     def close(self) -> None:
         if not self._closed:

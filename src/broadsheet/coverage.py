@@ -16,7 +16,13 @@ from broadsheet.storage import Store
 from broadsheet.storage.stories import StoryMember
 from broadsheet.types import Article, OutletCoverage, Story, StoryCard, StoryCoverage
 
-__all__ = ["story_coverage", "top_story_cards"]
+__all__ = [
+    "ArticleContext",
+    "article_context",
+    "related_stories",
+    "story_coverage",
+    "top_story_cards",
+]
 
 
 def _copies(members: list[StoryMember]) -> set[int]:
@@ -68,7 +74,7 @@ def _card(store: Store, story: Story, members: list[StoryMember]) -> StoryCard:
     return StoryCard(story, lead, tuple(names), len(_copies(members)))
 
 
-def story_coverage(store: Store, story_id: int) -> StoryCoverage:
+def story_coverage(store: Store, story_id: int, *, now: datetime) -> StoryCoverage:
     """Everything the story page shows. Raises ``NotFound`` for an unknown id."""
     story = store.stories.get_story(story_id)
     members = store.stories.members([story.id])
@@ -94,6 +100,7 @@ def story_coverage(store: Store, story_id: int) -> StoryCoverage:
         people=texts.people,
         organisations=texts.organisations,
         places=texts.places,
+        related=related_stories(store, story, now=now),
     )
 
 
@@ -132,3 +139,55 @@ def _text_analysis(articles: list[Article]) -> TextAnalysis:
     first = [p.strip() for p in lead.text.split("\n") if p.strip()]
     summary = (lead.standfirst,) if lead.standfirst else tuple(first[:2])
     return TextAnalysis(summary=summary)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleContext:
+    """An article's place in the news: its story, its syndicated copies, related stories."""
+
+    story: Story | None
+    outlets: tuple[str, ...]
+    copies: tuple[Article, ...]
+    related: tuple[Story, ...]
+
+
+def article_context(store: Store, article_id: int, *, now: datetime) -> ArticleContext:
+    """What the reading view shows around an article (empty while it waits for its story)."""
+    placed = store.stories.story_of(article_id)
+    if placed is None:
+        return ArticleContext(None, (), (), ())
+    story_id, group = placed
+    story = store.stories.resolve(story_id)
+    members = store.stories.members([story.id])
+    card = _card(store, story, members) if members else None
+    copies: tuple[Article, ...] = ()
+    if group is not None:
+        ids = [i for i in store.stories.copies_of(group) if i != article_id]
+        copies = tuple(store.get_article(i) for i in ids)
+    related = related_stories(store, story, now=now)
+    return ArticleContext(story, card.outlets if card else (), copies, related)
+
+
+def related_stories(
+    store: Store,
+    story: Story,
+    *,
+    now: datetime,
+    limit: int = 5,
+    window: timedelta = timedelta(days=7),
+) -> tuple[Story, ...]:
+    """Recent stories whose headlines share the most distinctive words with this one's."""
+    from broadsheet.rank.top import headline_words
+
+    mine = headline_words(story.headline or "")
+    if not mine:
+        return ()
+    scored = []
+    for other in store.stories.recent_stories(now - window, limit=2000):
+        if other.id == story.id:
+            continue
+        shared = len(mine & headline_words(other.headline or ""))
+        if shared >= 2:
+            scored.append((shared, other.outlet_count, other))
+    scored.sort(key=lambda t: (-t[0], -t[1]))
+    return tuple(s for _, _, s in scored[:limit])

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-__all__ = ["Coverage", "RankedStory", "rank_top_stories"]
+__all__ = ["Coverage", "RankedStory", "headline_words", "rank_top_stories"]
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -56,7 +56,7 @@ def _score(
     return _breadth(c.outlets, standing) * recency * velocity * originality
 
 
-def _words(headline: str) -> set[str]:
+def headline_words(headline: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(headline)}
 
 
@@ -72,7 +72,7 @@ def rank_top_stories(
     """The best ``limit`` stories, best first, with repeats of one topic pushed down."""
     standing = standing or {}
     scored = {c.story_id: _score(c, now, standing, half_life) for c in coverage}
-    words = {c.story_id: _words(c.headline) for c in coverage}
+    words = {c.story_id: headline_words(c.headline) for c in coverage}
     remaining = sorted(scored, key=lambda s: -scored[s])
     chosen: list[RankedStory] = []
     seen: set[str] = set()

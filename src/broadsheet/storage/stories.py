@@ -78,10 +78,14 @@ class StoryStore:
         *,
         now: datetime,
         syndication_group: int | None = None,
-        merged_from: Iterable[int] = (),
+        merged: Iterable[tuple[int, int]] = (),
+        moved: Iterable[tuple[int, int]] = (),
         headline: str | None = None,
     ) -> None:
-        """Put an article in a story; stories in ``merged_from`` fold into it, members and all."""
+        """Put an article in a story, in one transaction with what that changed elsewhere:
+        ``merged`` (old story, successor) folds a story into another, members and all, and the old
+        id then points to its successor; ``moved`` (article, story) regroups earlier articles."""
+        touched = {story_id}
         with self.engine.begin() as conn:
             conn.execute(
                 story_articles.insert().values(
@@ -89,19 +93,22 @@ class StoryStore:
                     syndication_group=syndication_group, assigned_at=now,
                 )
             )  # fmt: skip
-            for old in merged_from:
-                if old == story_id:
-                    continue
+            for old, successor in merged:
+                if old != successor:
+                    _fold(conn, old, successor)
+                    touched |= {old, successor}
+            for moved_id, new_story in moved:
+                previous = conn.execute(
+                    select(story_articles.c.story_id).where(story_articles.c.article_id == moved_id)
+                ).scalar_one_or_none()
                 conn.execute(
                     story_articles.update()
-                    .where(story_articles.c.story_id == old)
-                    .values(story_id=story_id)
+                    .where(story_articles.c.article_id == moved_id)
+                    .values(story_id=new_story)
                 )
-                conn.execute(
-                    stories.update().where(stories.c.id == old).values(merged_into=story_id)
-                )
-                _refresh(conn, old, now, None)
-            _refresh(conn, story_id, now, headline)
+                touched |= {new_story} | ({previous} if previous is not None else set())
+            for story in sorted(touched):
+                _refresh(conn, story, now, headline if story == story_id else None)
 
     @storage_errors("reading a story")
     def get_story(self, story_id: int) -> Story:
@@ -193,6 +200,13 @@ def _pending(row: Any) -> PendingArticle:
         row.id, row.title or "", row.text or "", _aware(row.when), row.source,
         row.story_id, row.syndication_group,
     )  # fmt: skip
+
+
+def _fold(conn: Any, old: int, successor: int) -> None:
+    conn.execute(
+        story_articles.update().where(story_articles.c.story_id == old).values(story_id=successor)
+    )
+    conn.execute(stories.update().where(stories.c.id == old).values(merged_into=successor))
 
 
 def _refresh(conn: Any, story_id: int, now: datetime, headline: str | None) -> None:

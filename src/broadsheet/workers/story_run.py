@@ -91,9 +91,13 @@ class StoryAssigner:
             )
         self.store.stories.record_assignment(
             article.id, assignment.story_id, now=self.now(), syndication_group=group,
-            merged_from=assignment.merged_from,
+            merged=assignment.merged, moved=_article_moves(assignment.moved),
             headline=article.title if assignment.is_new else None,
         )  # fmt: skip
+
+
+def _article_moves(moved: tuple[tuple[int | str, int], ...]) -> tuple[tuple[int, int], ...]:
+    return tuple((int(article), story) for article, story in moved)
 
 
 def _default_clusterer(allocate_id: Callable[[], int]) -> Clusterer:

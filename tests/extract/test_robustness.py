@@ -1,0 +1,88 @@
+"""Any input gives an article or a clear ``ExtractionError``, in bounded work: fuzzed bytes and
+markup, deep nesting, and pages far larger than any article."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from broadsheet.exceptions import ExtractionError
+from broadsheet.extract import extract
+from broadsheet.extract.blocks import MAX_BLOCKS, iter_blocks
+from broadsheet.extract.dom import MAX_BYTES, MAX_PARSED_CHARS, parse
+
+PROSE = "<p>This paragraph is a plain sentence of prose, long enough to count as article text.</p>"
+TAGS = st.sampled_from(
+    ["p", "div", "span", "a", "article", "nav", "table", "td", "li", "ul", "script", "figure", "h2"]
+)
+
+
+def _outcome(page: str | bytes) -> str:
+    try:
+        return extract(page, url="https://example.org/a").text
+    except ExtractionError as e:
+        assert str(e)
+        return ""
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=4000))
+def test_any_bytes(page: bytes) -> None:
+    _outcome(page)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(TAGS, st.text(max_size=40), st.booleans()), max_size=60))
+def test_any_tag_soup(parts: list[tuple[str, str, bool]]) -> None:
+    page = "".join(
+        f"<{tag} class='x'>{text}" + (f"</{tag}>" if close else "") for tag, text, close in parts
+    )
+    _outcome(page + PROSE)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=3000))
+def test_any_text(page: str) -> None:
+    _outcome(page)
+
+
+def test_deep_nesting_is_flattened_not_recursed() -> None:
+    page = "<html><body>" + "<div>" * 100_000 + PROSE + "</div>" * 100_000
+    _outcome(page)
+    _outcome("<p>" + "<span>" * 200_000 + "x")
+    _outcome("<table>" * 50_000)
+
+
+def test_huge_page_is_cut_and_flagged() -> None:
+    page = "<html><body>" + PROSE * (2 * MAX_PARSED_CHARS // len(PROSE)) + "</body></html>"
+    article = extract(page)
+    assert article.truncated
+    assert len(article.text) < MAX_PARSED_CHARS
+
+
+def test_scripts_do_not_count_against_the_size_cap() -> None:
+    page = (
+        f"<html><body>{PROSE}<script>{'var a=1;' * (MAX_PARSED_CHARS // 4)}</script></body></html>"
+    )
+    article = extract(page)
+    assert not article.truncated
+    assert "plain sentence" in article.text
+
+
+def test_oversized_input_is_refused() -> None:
+    try:
+        extract(b" " * (MAX_BYTES + 1))
+    except ExtractionError as e:
+        assert "too large" in str(e)
+    else:
+        raise AssertionError("oversized page accepted")
+
+
+def test_block_count_is_capped() -> None:
+    root = parse("<body>" + "<p>x</p>" * (MAX_BLOCKS + 10) + "</body>").root
+    assert len(iter_blocks(root)) == MAX_BLOCKS
+
+
+def test_bytes_are_decoded_by_their_declared_charset() -> None:
+    page = "<meta charset='windows-1252'><p>Caf\u00e9 owners said the new rules, which start in May, were fair.</p>"
+    assert "Caf\u00e9" in extract(page.encode("cp1252")).text

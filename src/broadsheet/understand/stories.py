@@ -1,0 +1,330 @@
+"""Incremental story clustering: each new article joins the story of its event, or starts one.
+
+Hand-written because no library does what the product needs at once: one pass over a stream,
+IDF learnt on that stream, a sliding time window with bounded memory, neighbours found through an
+inverted index (never a scan of the window), stories that merge and split as evidence arrives with
+ids that stay valid (a merged story points to its successor), and every decision a pure function
+of the articles seen so far (no clock, no randomness), so storage can rebuild the state by
+replaying the window's articles with :meth:`StoryClusterer.restore`.
+
+For each new article: find its nearest articles in the window, take them and the other members of
+their stories as a neighbourhood, and re-cluster that neighbourhood with average linkage on
+similarities adjusted for topic crowding (see :mod:`broadsheet.understand.neighbourhood`). The
+groups found keep the story id most of their members had; a story whose members all went
+elsewhere is merged into (points to) the story that took most of them; an article that leaves a
+story for another is reported as moved, so storage can update it.
+"""
+
+from __future__ import annotations
+
+import itertools
+from array import array
+from collections import Counter, deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zlib import crc32
+
+import numpy as np
+
+from broadsheet.understand.neighbourhood import cluster_neighbourhood, cosine_matrix
+from broadsheet.understand.vectors import DocumentFrequencies, VectorConfig, vectorise
+
+__all__ = ["StoryAssignment", "StoryClusterer", "StoryConfig", "StoryDoc"]
+
+DocId = int | str
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDoc:
+    """What the clusterer needs of an article. ``published`` is timezone-aware, or None (then the
+    article counts as published at the latest time the clusterer has seen)."""
+
+    id: DocId
+    title: str
+    text: str
+    published: datetime | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryAssignment:
+    """Where one article went, and what else changed because of it.
+
+    ``merged`` holds ``(old story id, successor id)`` for stories folded into another (the old id
+    now resolves to the successor); ``moved`` holds ``(article id, story id)`` for earlier articles
+    whose story changed (a split or a regrouping); ``score`` is the article's mean adjusted
+    similarity to the other members of its story (0 for a new story).
+    """
+
+    doc_id: DocId
+    story_id: int
+    is_new: bool
+    score: float
+    merged: tuple[tuple[int, int], ...] = ()
+    moved: tuple[tuple[DocId, int], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoryConfig:
+    """The knobs. Only ``threshold`` and ``crowding`` were tuned (on AllSides train)."""
+
+    threshold: float = 0.1
+    crowding: float = 0.5
+    neighbours: int = 10
+    density_prior: float = 0.15
+    nearest: int = 30
+    max_members: int = 40
+    max_neighbourhood: int = 150
+    window: timedelta = timedelta(days=4)
+    index_terms: int = 12
+    candidates: int = 120
+    max_postings: int = 400
+    vectors: VectorConfig = field(default_factory=VectorConfig)
+
+
+@dataclass(slots=True)
+class _Doc:
+    key: int
+    id: DocId
+    terms: array[int]
+    weights: array[float]
+    when: datetime | None
+    story: int = 0
+    top: list[float] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Story:
+    id: int
+    members: dict[int, None] = field(default_factory=dict)
+
+
+Query = dict[int, float]
+
+
+def _hash(term: str) -> int:
+    return crc32(term.encode("utf-8"))
+
+
+class StoryClusterer:
+    """The live story state over a time window. Feed articles in publication (or arrival) order."""
+
+    def __init__(
+        self,
+        config: StoryConfig | None = None,
+        *,
+        allocate_id: Callable[[], int] | None = None,
+        dfs: DocumentFrequencies | None = None,
+    ) -> None:
+        self.config = config or StoryConfig()
+        counter = itertools.count(1)
+        self._allocate = allocate_id or (lambda: next(counter))
+        self.dfs = dfs or DocumentFrequencies()
+        self._docs: dict[int, _Doc] = {}
+        self._order: deque[int] = deque()
+        self._stories: dict[int, _Story] = {}
+        self._postings: dict[int, list[int]] = {}
+        self._successor: dict[int, int] = {}
+        self._keys = itertools.count()
+        self._clock: datetime | None = None
+
+    def __len__(self) -> int:
+        """Live stories in the window."""
+        return len(self._stories)
+
+    @property
+    def window_size(self) -> int:
+        """Articles in the window."""
+        return len(self._docs)
+
+    def resolve(self, story_id: int) -> int:
+        """The id a story id now stands for: itself, or the story it was merged into."""
+        while story_id in self._successor:
+            story_id = self._successor[story_id]
+        return story_id
+
+    def assign(self, doc: StoryDoc) -> StoryAssignment:
+        """Assign one article to a story (existing or new) and update the state."""
+        entry, query = self._admit(doc)
+        hood = self._neighbourhood(entry, self._neighbour_sims(entry, query))
+        sims = cosine_matrix([d.terms for d in hood], [d.weights for d in hood])
+        density = np.array([self._density(d) for d in hood])
+        labels = cluster_neighbourhood(
+            sims, density, threshold=self.config.threshold, crowding=self.config.crowding
+        )
+        self._docs[entry.key] = entry
+        self._order.append(entry.key)
+        self._index(entry)
+        return self._apply(hood, labels.tolist(), sims[0] - self.config.crowding * density)
+
+    def restore(self, doc: StoryDoc, story_id: int) -> None:
+        """Put back an article whose story is known (rebuilding the state after a restart).
+
+        Replay the window's articles in their original order with their stored (resolved) story
+        ids; the allocator must then continue above the largest id stored.
+        """
+        entry, query = self._admit(doc)
+        self._neighbour_sims(entry, query)
+        self._docs[entry.key] = entry
+        self._order.append(entry.key)
+        self._index(entry)
+        self._move(entry, self._stories.get(story_id) or self._new_story(story_id))
+
+    # --- the window --------------------------------------------------------------------------
+
+    def _admit(self, doc: StoryDoc) -> tuple[_Doc, Query]:
+        when = self._advance_clock(doc.published)
+        vec = vectorise(doc.title, doc.text, self.dfs, self.config.vectors)
+        self.dfs.add(vec)
+        query = {_hash(t): w for t, w in vec.items()}
+        entry = _Doc(
+            next(self._keys), doc.id, array("l", query.keys()), array("d", query.values()), when
+        )
+        return entry, query
+
+    def _advance_clock(self, published: datetime | None) -> datetime | None:
+        if published is not None and (self._clock is None or published > self._clock):
+            self._clock = published
+            self._evict(published - self.config.window)
+        return published or self._clock
+
+    def _evict(self, cutoff: datetime) -> None:
+        order, docs = self._order, self._docs
+        while order and (docs[order[0]].when or cutoff) < cutoff:
+            gone = docs.pop(order.popleft())
+            story = self._stories.get(gone.story)
+            if story is not None:
+                story.members.pop(gone.key, None)
+                if not story.members:
+                    del self._stories[story.id]
+
+    def _index(self, entry: _Doc) -> None:
+        top = sorted(zip(entry.weights, entry.terms, strict=True), reverse=True)
+        limit = self.config.max_postings
+        for _, term in top[: self.config.index_terms]:
+            posting = self._postings.setdefault(term, [])
+            posting.append(entry.key)
+            if len(posting) > limit:
+                del posting[: limit // 4]
+
+    # --- neighbours --------------------------------------------------------------------------
+
+    def _candidates(self, query: Query) -> list[_Doc]:
+        top = sorted(query.items(), key=lambda kv: -kv[1])[: self.config.index_terms]
+        hits: Counter[int] = Counter()
+        for term, _ in top:
+            hits.update(self._postings.get(term, ()))
+        docs = self._docs
+        found = (docs[k] for k, _ in hits.most_common(self.config.candidates * 2) if k in docs)
+        return list(itertools.islice(found, self.config.candidates))
+
+    def _neighbour_sims(self, entry: _Doc, query: Query) -> list[tuple[float, _Doc]]:
+        """Cosines to candidate neighbours, nearest first; updates the nearest-neighbour lists."""
+        sims = [(_dot(query, other), other) for other in self._candidates(query)]
+        for sim, other in sims:
+            self._push_top(other.top, sim)
+            self._push_top(entry.top, sim)
+        sims.sort(key=lambda pair: -pair[0])
+        return sims[: self.config.nearest]
+
+    def _push_top(self, top: list[float], sim: float) -> None:
+        if len(top) < self.config.neighbours:
+            top.append(sim)
+            top.sort(reverse=True)
+        elif sim > top[-1]:
+            top[-1] = sim
+            top.sort(reverse=True)
+
+    def _density(self, doc: _Doc) -> float:
+        k = self.config.neighbours
+        return max((sum(doc.top) + (k - len(doc.top)) * self.config.density_prior) / k, 0.02)
+
+    def _neighbourhood(self, entry: _Doc, nearest: list[tuple[float, _Doc]]) -> list[_Doc]:
+        """The new article, its nearest articles, and the recent members of their stories."""
+        hood: dict[int, _Doc] = {entry.key: entry}
+        cap = self.config.max_neighbourhood
+        for sim, doc in nearest:
+            if sim <= 0.0 or len(hood) >= cap:
+                break
+            hood.setdefault(doc.key, doc)
+            story = self._stories.get(doc.story)
+            if story is not None:
+                recent = itertools.islice(reversed(story.members), self.config.max_members)
+                for key in itertools.islice(recent, max(cap - len(hood), 0)):
+                    hood.setdefault(key, self._docs[key])
+        return list(hood.values())
+
+    # --- applying a regrouping ---------------------------------------------------------------
+
+    def _apply(
+        self, hood: list[_Doc], labels: list[int], entry_scores: Iterable[float]
+    ) -> StoryAssignment:
+        groups: dict[int, list[_Doc]] = {}
+        for doc, label in zip(hood, labels, strict=True):
+            groups.setdefault(label, []).append(doc)
+        before = {doc.key: doc.story for doc in hood}
+        used: set[int] = set()
+        is_new = False
+        for group in sorted(groups.values(), key=lambda g: (-len(g), g[0].key)):
+            story = self._story_for(group, used)
+            used.add(story.id)
+            is_new = is_new or (group[0] is hood[0] and not story.members)
+            for doc in group:
+                self._move(doc, story)
+        merged = self._record_merges(hood, before)
+        entry = hood[0]
+        moved = tuple(
+            (doc.id, doc.story) for doc in hood[1:] if doc.story != before[doc.key]
+        )
+        score = _mean_with(entry, hood, labels, list(entry_scores))
+        return StoryAssignment(entry.id, entry.story, is_new, score, merged, moved)
+
+    def _story_for(self, group: list[_Doc], used: set[int]) -> _Story:
+        """The story id most of the group already had (and no larger group took), or a new one."""
+        counts = Counter(d.story for d in group if d.story in self._stories)
+        for sid, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            if sid not in used:
+                return self._stories[sid]
+        return self._new_story(self._allocate())
+
+    def _new_story(self, story_id: int) -> _Story:
+        story = _Story(story_id)
+        self._stories[story_id] = story
+        return story
+
+    def _move(self, doc: _Doc, story: _Story) -> None:
+        if doc.story == story.id:
+            return
+        old = self._stories.get(doc.story)
+        if old is not None:
+            old.members.pop(doc.key, None)
+        doc.story = story.id
+        story.members[doc.key] = None
+
+    def _record_merges(self, hood: list[_Doc], before: dict[int, int]) -> tuple[tuple[int, int], ...]:
+        """Stories left empty point to the story that took most of their members."""
+        went: dict[int, Counter[int]] = {}
+        for doc in hood:
+            old = before[doc.key]
+            if old and old != doc.story:
+                went.setdefault(old, Counter())[doc.story] += 1
+        merged = []
+        for old, targets in sorted(went.items()):
+            story = self._stories.get(old)
+            if story is not None and not story.members:
+                del self._stories[old]
+                successor = targets.most_common(1)[0][0]
+                self._successor[old] = successor
+                merged.append((old, successor))
+        return tuple(merged)
+
+
+def _mean_with(entry: _Doc, hood: list[_Doc], labels: list[int], scores: list[float]) -> float:
+    mates = [scores[i] for i in range(1, len(hood)) if labels[i] == labels[0]]
+    return float(sum(mates) / len(mates)) if mates else 0.0
+
+
+def _dot(query: Query, doc: _Doc) -> float:
+    get = query.get
+    return sum(w * get(t, 0.0) for t, w in zip(doc.terms, doc.weights, strict=True))

@@ -46,6 +46,17 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     secret_key: str | None = None
+    registration: str = "open"
+    session_days: int = 30
+    login_attempts: int = 5
+    login_window_seconds: int = 900
+    base_url: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_from: str | None = None
+    smtp_starttls: bool = True
 
     @property
     def resolved_database_url(self) -> str:

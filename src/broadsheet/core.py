@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from broadsheet.accounts import Accounts, SmtpMailer
 from broadsheet.config import Settings
 from broadsheet.exceptions import BroadsheetError
 from broadsheet.ingest.fetch import FetchResponse, fetch_url, make_client
@@ -212,6 +213,18 @@ class Broadsheet:
         if not self._closed:
             self.store.close()
             self._closed = True
+
+    # -- the reader ----------------------------------------------------------------------------
+
+    @property
+    def accounts(self) -> Accounts:
+        """Sign-up, sign-in, sessions and resets; mail goes out through SMTP when configured."""
+        accounts: Accounts | None = self.__dict__.get("_accounts")
+        if accounts is None:
+            mailer = SmtpMailer(self.settings) if self.settings.smtp_host else None
+            accounts = Accounts(self.store, self.settings, self.now, mailer)
+            self.__dict__["_accounts"] = accounts
+        return accounts
 
 
 def make_broadsheet(

@@ -149,6 +149,20 @@ class ReadingStore:
         with self.engine.connect() as conn:
             return [Follow(r.kind, r.key, r.label, r.created_at) for r in conn.execute(query)]
 
+    @storage_errors("listing a topic")
+    def list_topic(self, topic: str, *, limit: int = 30, offset: int = 0) -> list[Article]:
+        """Newest articles whose section is ``topic`` (any case)."""
+        newest = func.coalesce(articles.c.published, articles.c.created_at)
+        query = (
+            _article_select()
+            .where(func.lower(articles.c.section) == topic.lower())
+            .order_by(newest.desc(), articles.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        with self.engine.connect() as conn:
+            return _articles(conn, query)
+
     @storage_errors("listing followed articles")
     def list_following(self, user_id: int, *, limit: int = 30) -> list[Article]:
         """Newest articles from followed sources and in followed topics (sections)."""

@@ -66,6 +66,9 @@ def create_app(
     app = FastAPI(title="Broadsheet", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.broadsheet = broadsheet
     app.state.templates = make_templates(broadsheet)
+    from broadsheet.web import reader
+
+    reader.install(app)  # CSRF checks and the viewer for every route included after it
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     from broadsheet.web import api, feeds, pages, stories

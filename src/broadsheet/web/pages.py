@@ -36,16 +36,22 @@ def home(request: Request, page: int = 1) -> Response:
     page = max(1, page)
     broadsheet = _bs(request)
     articles = broadsheet.list_articles(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    from broadsheet.web.library import home_sections
+
     return render(
         request, "home.html", articles=articles[:PAGE_SIZE], page=page,
         has_next=len(articles) > PAGE_SIZE, has_sources=bool(broadsheet.list_sources()),
+        **home_sections(request, page),
     )  # fmt: skip
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: int) -> Response:
+    from broadsheet.web.library import article_extras
+
     article = _bs(request).get_article(article_id)
-    return render(request, "article.html", article=article)
+    extras = article_extras(request, article)
+    return render(request, "article.html", article=article, **extras)
 
 
 @router.get("/sources", response_class=HTMLResponse)

@@ -9,11 +9,15 @@ from __future__ import annotations
 import hmac
 import secrets
 
+from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
 
-__all__ = ["CSP", "CSRF_COOKIE", "SecurityHeaders", "csrf_token", "csrf_valid"]
+__all__ = ["CSP", "CSRF_COOKIE", "SecurityHeaders", "csrf_token", "csrf_valid", "verify_csrf"]
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 CSRF_COOKIE = "bs_csrf"
 CSP = (
@@ -57,3 +61,17 @@ def csrf_token(request: Request) -> str:
 def csrf_valid(request: Request, submitted: str | None) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE)
     return bool(cookie and submitted and hmac.compare_digest(cookie, submitted))
+
+
+async def verify_csrf(request: Request) -> None:
+    """Refuse a state-changing request whose token (form field ``csrf`` or header
+    ``X-CSRF-Token``) does not match the cookie. The JSON API under ``/api/`` authenticates by
+    token, never by cookie, so a forged cross-site request gains nothing there and it is exempt."""
+    if request.method in SAFE_METHODS or request.url.path.startswith("/api/"):
+        return
+    submitted = request.headers.get("x-csrf-token")
+    if submitted is None and request.headers.get("content-type", "").startswith(_FORM_TYPES):
+        value = (await request.form()).get("csrf")
+        submitted = value if isinstance(value, str) else None
+    if not csrf_valid(request, submitted):
+        raise HTTPException(403, "The form expired: reload the page and try again.")

@@ -1,0 +1,165 @@
+"""A reader's own pages: saved articles, history, settings (follows, theme), topic pages, and the
+save / follow buttons that change them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from broadsheet.storage.reading import FOLLOW_KINDS
+from broadsheet.types import Article
+from broadsheet.web.auth import SignedIn, _bs, safe_next, viewer
+from broadsheet.web.pages import render
+
+__all__ = ["THEMES", "THEME_COOKIE", "article_extras", "home_sections", "router"]
+
+router = APIRouter()
+PAGE_SIZE = 30
+THEME_COOKIE = "bs_theme"
+THEMES = ("auto", "light", "dark")
+
+
+def _back(next: str) -> Response:
+    return RedirectResponse(safe_next(next), status_code=303)
+
+
+@router.get("/saved", response_class=HTMLResponse)
+def saved_page(request: Request, user: SignedIn, page: int = 1) -> Response:
+    page = max(1, page)
+    found = _bs(request).store.reading.list_saved(
+        user.id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    return render(request, "saved.html", articles=found[:PAGE_SIZE], page=page,
+                  has_next=len(found) > PAGE_SIZE)  # fmt: skip
+
+
+@router.post("/articles/{article_id}/save")
+def save(request: Request, article_id: int, user: SignedIn, next: str = Form("/saved")) -> Response:
+    broadsheet = _bs(request)
+    broadsheet.get_article(article_id)  # 404 for an unknown article
+    broadsheet.store.reading.save(user.id, article_id, now=broadsheet.now())
+    return _back(next)
+
+
+@router.post("/articles/{article_id}/unsave")
+def unsave(
+    request: Request, article_id: int, user: SignedIn, next: str = Form("/saved")
+) -> Response:
+    _bs(request).store.reading.unsave(user.id, article_id)
+    return _back(next)
+
+
+@router.get("/history", response_class=HTMLResponse)
+def history_page(request: Request, user: SignedIn, page: int = 1) -> Response:
+    page = max(1, page)
+    found = _bs(request).store.reading.list_history(
+        user.id, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    return render(request, "history.html", articles=found[:PAGE_SIZE], page=page,
+                  has_next=len(found) > PAGE_SIZE)  # fmt: skip
+
+
+@router.post("/history/clear")
+def clear_history(request: Request, user: SignedIn) -> Response:
+    _bs(request).store.reading.clear_history(user.id)
+    return _back("/history")
+
+
+@router.get("/settings", response_class=HTMLResponse)
+def settings_page(request: Request, user: SignedIn) -> Response:
+    broadsheet = _bs(request)
+    follows = broadsheet.store.reading.list_follows(user.id)
+    theme = request.cookies.get(THEME_COOKIE, "auto")
+    return render(request, "settings.html", follows=follows, sources=broadsheet.list_sources(),
+                  themes=THEMES, theme=theme)  # fmt: skip
+
+
+@router.post("/follow")
+def follow(
+    request: Request, user: SignedIn, kind: str = Form(""), key: str = Form(""),
+    label: str = Form(""), next: str = Form("/settings"),
+) -> Response:  # fmt: skip
+    key = key.strip()[:200]
+    if kind not in FOLLOW_KINDS or not key:
+        return render(request, "error.html", status_code=400, message="Nothing to follow.")
+    broadsheet = _bs(request)
+    broadsheet.store.reading.follow(
+        user.id, kind, key, now=broadsheet.now(), label=label.strip()[:200] or None
+    )
+    return _back(next)
+
+
+@router.post("/unfollow")
+def unfollow(
+    request: Request, user: SignedIn, kind: str = Form(""), key: str = Form(""),
+    next: str = Form("/settings"),
+) -> Response:  # fmt: skip
+    _bs(request).store.reading.unfollow(user.id, kind, key)
+    return _back(next)
+
+
+@router.post("/settings/theme")
+def set_theme(request: Request, theme: str = Form("auto"), next: str = Form("/")) -> Response:
+    """Works signed out too: the choice lives in a cookie, so pages render in it at once."""
+    response = _back(next)
+    if theme in THEMES:
+        response.set_cookie(THEME_COOKIE, theme, max_age=365 * 86400, samesite="lax",
+                            secure=request.url.scheme == "https")  # fmt: skip
+    return response
+
+
+@router.get("/topics/{name}", response_class=HTMLResponse)
+def topic_page(request: Request, name: str, page: int = 1) -> Response:
+    """A section (politics, science, …) as articles were labelled, with a follow button."""
+    page = max(1, page)
+    broadsheet = _bs(request)
+    found = broadsheet.store.reading.list_topic(
+        name, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
+    )
+    user = viewer(request)
+    following = user is not None and any(
+        f.kind == "topic" and f.key == name.lower()
+        for f in broadsheet.store.reading.list_follows(user.id)
+    )
+    return render(request, "topic.html", name=name, articles=found[:PAGE_SIZE], page=page,
+                  has_next=len(found) > PAGE_SIZE, following=following)  # fmt: skip
+
+
+@router.get("/offline", response_class=HTMLResponse)
+def offline_page(request: Request) -> Response:
+    return render(request, "offline.html")
+
+
+def home_sections(request: Request, page: int) -> dict[str, Any]:
+    """What the home page shows above Latest: top stories, our picks, and what the reader
+    follows (first page only)."""
+    if page > 1:
+        return {}
+    broadsheet = _bs(request)
+    user = viewer(request)
+    following = broadsheet.store.reading.list_following(user.id, limit=8) if user else []
+    return {
+        "top_stories": broadsheet.top_stories(limit=10),
+        "picks": broadsheet.store.curation.active_picks(broadsheet.now(), limit=6),
+        "following": following,
+    }
+
+
+def article_extras(request: Request, article: Article) -> dict[str, Any]:
+    """The reading view's reader parts: saved or not, the story it belongs to, its copies; and a
+    signed-in read goes into the reader's history."""
+    broadsheet = _bs(request)
+    user = viewer(request)
+    extras: dict[str, Any] = {"saved": False, "story_id": None, "copies": 0}
+    if user is not None:
+        broadsheet.store.reading.record_read(user.id, article.id, now=broadsheet.now())
+        extras["saved"] = broadsheet.store.reading.is_saved(user.id, article.id)
+    membership = broadsheet.store.stories.story_of(article.id)
+    if membership is not None:
+        story_id, group = membership
+        extras["story_id"] = story_id
+        if group is not None:
+            extras["copies"] = max(0, len(broadsheet.store.stories.copies_of(group)) - 1)
+    return extras

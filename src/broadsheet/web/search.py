@@ -1,0 +1,64 @@
+"""``GET /search``: full text with filters, by relevance or date, with highlighted snippets. A plain
+GET form, so it works without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup, escape
+
+from broadsheet.storage.search import MARK_END, MARK_START, SearchQuery
+from broadsheet.web.auth import _bs
+from broadsheet.web.pages import render
+
+__all__ = ["marked", "router"]
+
+router = APIRouter()
+PAGE_SIZE = 20
+_PAIR = re.compile(f"{MARK_START}([^{MARK_START}{MARK_END}]*){MARK_END}")
+
+
+def marked(text: str) -> Markup:
+    """Escape ``text`` entirely, then turn only our own match markers into ``<mark>``."""
+    safe = str(escape(text))
+    safe = _PAIR.sub(r"<mark>\1</mark>", safe)
+    return Markup(safe.replace(MARK_START, "").replace(MARK_END, ""))
+
+
+def _day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _start(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(), UTC) if day else None
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request, q: str = "", source: str = "", topic: str = "",
+    since: str = "", until: str = "", lang: str = "",
+    order: Literal["relevance", "date"] = "relevance", page: int = 1,
+) -> Response:  # fmt: skip
+    page = max(1, min(page, 500))
+    broadsheet = _bs(request)
+    until_day = _day(until)
+    query = SearchQuery(
+        q[:500], source_id=int(source) if source.isdigit() else None,
+        topic=topic.strip() or None, since=_start(_day(since)),
+        until=_start(until_day + timedelta(days=1)) if until_day else None,
+        language=lang.strip()[:16] or None, order=order, limit=PAGE_SIZE,
+        offset=(page - 1) * PAGE_SIZE,
+    )  # fmt: skip
+    results = broadsheet.store.search.search(query)
+    return render(
+        request, "search.html", q=q, query=query, results=results, page=page,
+        has_next=results.total > page * PAGE_SIZE, sources=broadsheet.list_sources(),
+        since=since, until=until, lang=lang, topic=topic, source=source,
+    )  # fmt: skip

@@ -19,11 +19,15 @@ __all__ = ["Candidate", "best_container", "block_value", "body_blocks"]
 
 # A block of this many characters outside links is prose even without sentence punctuation.
 _PROSE_CHARS = 120
+# A block counts against its container by at most this many characters: one stray block (a
+# paragraph full of hover-card links) must not split an article in two.
+_COUNTED_CHARS = 80
 # Link text counts this much against a container, short labels this much per character.
 _LINK_WEIGHT = 1.0
 _SHORT_WEIGHT = 0.5
 # A container the page marks as the article body wins when it holds this share of the prose.
 _MARKED_SHARE = 0.2
+
 # A furniture-named element holding more than this share of the page's prose is not furniture.
 _NAMED_SHARE = 0.3
 
@@ -44,12 +48,12 @@ def block_value(block: Block) -> float:
     """How much a block argues for the container that holds it (negative: against)."""
     own = block.length - block.link_chars
     if block.link_density > 0.5:
-        return -_LINK_WEIGHT * block.length
+        return -_LINK_WEIGHT * min(block.length, _COUNTED_CHARS)
     if block.tag in HEADING_TAGS or block.tag in ("td", "th"):
         return 0.0
     if block.is_sentence or own >= _PROSE_CHARS:
         return float(own - _LINK_WEIGHT * block.link_chars)
-    return -_SHORT_WEIGHT * min(block.length, 80)
+    return -_SHORT_WEIGHT * min(block.length, _COUNTED_CHARS)
 
 
 def _ancestors_and_self(element: Element) -> Iterator[Element]:

@@ -282,3 +282,13 @@ api_tokens = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("last_used_at", UTCDateTime()),
 )
+
+# -- sync APIs: which articles each reader has read ---------------------------------------------
+
+read_marks = Table(
+    "read_marks",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("read_at", UTCDateTime(), nullable=False),
+)

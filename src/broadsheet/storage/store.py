@@ -20,6 +20,7 @@ from broadsheet.storage import engine as engine_module
 from broadsheet.storage.accounts import AccountStore
 from broadsheet.storage.api_tokens import ApiTokenStore
 from broadsheet.storage.errors import storage_errors
+from broadsheet.storage.read_marks import ReadMarks
 from broadsheet.storage.picks import CurationStore
 from broadsheet.storage.reading import ReadingStore
 from broadsheet.storage.schema import articles, entries, sources, story_articles, users
@@ -53,6 +54,7 @@ class Store:
         self.engine = engine
         self.stories = StoryStore(engine)
         self.api_tokens = ApiTokenStore(engine)
+        self.read_marks = ReadMarks(engine)
         self.accounts = AccountStore(engine)
         self.reading = ReadingStore(engine)
         self.search = SearchIndex(engine)

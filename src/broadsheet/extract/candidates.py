@@ -83,8 +83,10 @@ def _marked_bodies(root: Element) -> list[Element]:
     ]
 
 
-def _furniture_blocks(blocks: list[Block], prose: dict[Element, float]) -> set[int]:
-    """Indexes of the blocks inside an element named like furniture.
+def _furniture_blocks(
+    blocks: list[Block], prose: dict[Element, float], cards: set[Element]
+) -> set[int]:
+    """Indexes of the blocks inside a teaser card or an element named like furniture.
 
     A name is weaker evidence than a tag: class names are reused for page-wide wrappers
     (``Page-ad-margins``, ``l-sidebar-fixed`` around the article), so a furniture-named element
@@ -97,7 +99,9 @@ def _furniture_blocks(blocks: list[Block], prose: dict[Element, float]) -> set[i
         for element in _ancestors_and_self(block.element):
             verdict = verdicts.get(element)
             if verdict is None:
-                verdict = is_furniture_name(element) and prose.get(element, 0.0) < limit
+                verdict = element in cards or (
+                    is_furniture_name(element) and prose.get(element, 0.0) < limit
+                )
                 verdicts[element] = verdict
             if verdict:
                 doomed.add(index)
@@ -105,12 +109,14 @@ def _furniture_blocks(blocks: list[Block], prose: dict[Element, float]) -> set[i
     return doomed
 
 
-def best_container(root: Element, blocks: list[Block]) -> Candidate | None:
+def best_container(
+    root: Element, blocks: list[Block], cards: set[Element] | None = None
+) -> Candidate | None:
     """The body container: the element whose blocks add up to the highest value once furniture
     is set aside, or the element the page marks as its article body when that one holds a fair
     share of the prose and is not wider than the container found."""
     _, prose = _totals(blocks)
-    doomed = _furniture_blocks(blocks, prose)
+    doomed = _furniture_blocks(blocks, prose, cards or set())
     totals, prose = _totals([b for i, b in enumerate(blocks) if i not in doomed])
     best = max(totals.items(), key=lambda item: item[1], default=None)
     if best is None or best[1] <= 0:
@@ -127,11 +133,19 @@ def _within(block: Block, container: Element) -> bool:
     return any(e is container for e in _ancestors_and_self(block.element))
 
 
-def body_blocks(blocks: list[Block], container: Element) -> list[Block]:
+def _in_card(block: Block, cards: set[Element]) -> bool:
+    return bool(cards) and any(a in cards for a in _ancestors_and_self(block.element))
+
+
+def body_blocks(
+    blocks: list[Block], container: Element, cards: set[Element] | None = None
+) -> list[Block]:
     """The blocks of ``container`` that belong to the article text."""
     kept: list[Block] = []
     for block in blocks:
         if not _within(block, container) or _in_caption(block) or block.tag == "h1":
+            continue
+        if _in_card(block, cards or set()):
             continue
         if block.link_density > 0.5:
             continue

@@ -15,6 +15,7 @@ from broadsheet.extract.dom import parse
 from broadsheet.extract.metadata import read_metadata, scoped_metadata
 from broadsheet.extract.render import render_body
 from broadsheet.extract.scope import article_scope
+from broadsheet.extract.teasers import teaser_cards
 from broadsheet.types import ExtractedArticle
 
 __all__ = ["extract"]
@@ -30,13 +31,14 @@ def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
         meta = scoped_metadata(meta, scope, url)
         root = scope
     prune_tags(root)
-    candidate = best_container(root, iter_blocks(root))
+    cards = teaser_cards(root)
+    candidate = best_container(root, iter_blocks(root), cards)
     if candidate is None:
         raise ExtractionError("no article text found on the page")
     container = candidate.element
     prune_names(container)
     blocks = iter_blocks(container)
-    kept = body_blocks(blocks, container)
+    kept = body_blocks(blocks, container, cards)
     if not kept:
         raise ExtractionError("no article text found on the page")
     text = "\n".join(block.text for block in kept)

@@ -1,0 +1,69 @@
+"""Teaser cards: the "more stories" items that sit beside, below or inside an article.
+
+Hand-written because teasers look like prose (an excerpt is a sentence or two) and so fool any
+judgement of single blocks. What gives them away is their shape: a run of sibling elements built
+alike (same tag and class), each short and each led by a link, the headline of another page.
+Paragraphs are never cards: a run of paragraphs that open with links is an article's own list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from broadsheet.extract.blocks import HEADING_TAGS
+from broadsheet.extract.dom import Element, squash, text_of
+
+__all__ = ["teaser_cards"]
+
+_CARD_TAGS = frozenset({"div", "li", "article", "section", "aside", "dd", "tr"})
+# A card is short; its headline link is at least this long; a run has at least this many cards.
+_CARD_MAX_CHARS = 600
+_HEADLINE_MIN_CHARS = 15
+_RUN = 3
+
+
+def _leads_with_link(card: Element) -> bool:
+    """Is the card's first text a link, or does a heading in it hold a link?"""
+    for link in card.iter("a"):
+        text = squash(text_of(link))
+        if len(text) < _HEADLINE_MIN_CHARS:
+            continue
+        in_heading = any(a.tag in HEADING_TAGS for a in link.iterancestors()) or any(
+            d.tag in HEADING_TAGS for d in link.iter()
+        )
+        before = squash(_text_before(card, link))
+        if in_heading or len(before) < _HEADLINE_MIN_CHARS:
+            return True
+    return False
+
+
+def _text_before(card: Element, link: Element) -> str:
+    parts: list[str] = []
+    for node in card.iter():
+        if node is link:
+            break
+        parts.append(node.text or "")
+        if node is not card and not any(a is link for a in node.iterdescendants()):
+            parts.append(node.tail or "")
+    return "".join(parts)
+
+
+def _is_card(element: Element) -> bool:
+    return len(squash(text_of(element))) <= _CARD_MAX_CHARS and _leads_with_link(element)
+
+
+def teaser_cards(root: Element) -> set[Element]:
+    """Elements that are cards of a run of at least three alike siblings."""
+    cards: set[Element] = set()
+    for parent in root.iter():
+        groups: dict[tuple[str, str], list[Element]] = defaultdict(list)
+        for child in parent:
+            if isinstance(child.tag, str) and child.tag in _CARD_TAGS:
+                groups[(child.tag, child.get("class") or "")].append(child)
+        for members in groups.values():
+            if len(members) < _RUN:
+                continue
+            found = [m for m in members if _is_card(m)]
+            if len(found) >= _RUN:
+                cards.update(found)
+    return cards

@@ -8,9 +8,10 @@ Paragraphs are never cards: a run of paragraphs that open with links is an artic
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
-from broadsheet.extract.blocks import HEADING_TAGS
+from broadsheet.extract.blocks import BLOCK_TAGS, HEADING_TAGS
 from broadsheet.extract.dom import Element, squash, text_of
 
 __all__ = ["teaser_cards"]
@@ -20,10 +21,12 @@ _CARD_TAGS = frozenset({"div", "li", "article", "section", "aside", "dd", "tr"})
 _CARD_MAX_CHARS = 600
 _HEADLINE_MIN_CHARS = 15
 _RUN = 3
+_WORDS = re.compile(r"\w+")
 
 
 def _leads_with_link(card: Element) -> bool:
-    """Is the card's first text a link, or does a heading in it hold a link?"""
+    """Is the card headed by a link: a link in a heading, or a link that opens the card and
+    stands apart (not the start of a sentence that runs on, as in an article's own list)?"""
     for link in card.iter("a"):
         text = squash(text_of(link))
         if len(text) < _HEADLINE_MIN_CHARS:
@@ -31,10 +34,35 @@ def _leads_with_link(card: Element) -> bool:
         in_heading = any(a.tag in HEADING_TAGS for a in link.iterancestors()) or any(
             d.tag in HEADING_TAGS for d in link.iter()
         )
-        before = squash(_text_before(card, link))
-        if in_heading or len(before) < _HEADLINE_MIN_CHARS:
+        if in_heading:
             return True
+        line = _line_of(link, card)
+        if len(squash(_text_before(line, link))) < _HEADLINE_MIN_CHARS:
+            return not _runs_on(link, line)
     return False
+
+
+def _runs_on(link: Element, line: Element) -> bool:
+    """Does running text follow the link inline, before any other element of its line?"""
+    node = link
+    while node is not line:
+        if _WORDS.search(node.tail or ""):
+            return True
+        if node.getnext() is not None:
+            return False
+        parent = node.getparent()
+        if parent is None:
+            return False
+        node = parent
+    return False
+
+
+def _line_of(link: Element, card: Element) -> Element:
+    """The innermost block element around ``link`` within ``card``."""
+    for ancestor in link.iterancestors():
+        if ancestor is card or ancestor.tag in BLOCK_TAGS:
+            return ancestor
+    return card
 
 
 def _text_before(card: Element, link: Element) -> str:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, delete, select
+from sqlalchemy import Engine, and_, delete, exists, func, select
 
 from broadsheet.storage.errors import storage_errors
-from broadsheet.storage.schema import articles, read_marks
+from broadsheet.storage.schema import articles, read_marks, saved_articles
 
 __all__ = ["ReadMarks", "select_entries"]
 
@@ -54,25 +54,37 @@ def select_entries(
     user_id: int,
     *,
     source_id: int | None = None,
+    source_ids: Sequence[int] | None = None,
     status: str | None = None,
+    starred: bool = False,
     newest_first: bool = True,
     limit: int = 100,
     offset: int = 0,
 ) -> tuple[list[int], int]:
-    """Article ids for a sync client (one source or all, read or unread), and the total count."""
-    from sqlalchemy import exists, func
-
+    """Article ids for a sync client, and the total count: one source, some sources or all; read
+    or unread; only the reader's starred (saved) ones."""
     when = func.coalesce(articles.c.published, articles.c.created_at)
-    marked = exists(
-        select(1).where(read_marks.c.user_id == user_id, read_marks.c.article_id == articles.c.id)
-    )
     conditions = []
     if source_id is not None:
         conditions.append(articles.c.source_id == source_id)
-    if status == "read":
-        conditions.append(marked)
-    elif status == "unread":
-        conditions.append(~marked)
+    if source_ids is not None:
+        conditions.append(articles.c.source_id.in_(list(source_ids)))
+    if status in ("read", "unread"):
+        marked = exists(
+            select(1).where(
+                read_marks.c.user_id == user_id, read_marks.c.article_id == articles.c.id
+            )
+        )
+        conditions.append(marked if status == "read" else ~marked)
+    if starred:
+        conditions.append(
+            exists(
+                select(1).where(
+                    saved_articles.c.user_id == user_id,
+                    saved_articles.c.article_id == articles.c.id,
+                )
+            )
+        )
     order = (when.desc(), articles.c.id.desc()) if newest_first else (when, articles.c.id)
     query = select(articles.c.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
     count = select(func.count()).select_from(articles).where(*conditions)

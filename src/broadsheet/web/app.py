@@ -72,12 +72,13 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     from broadsheet.web import api, feeds, pages, stories
-    from broadsheet.web.sync import miniflux
+    from broadsheet.web.sync import greader, miniflux
 
     app.include_router(pages.router)
     app.include_router(stories.router)
     app.include_router(feeds.router)
     app.include_router(api.router)
     app.include_router(miniflux.router)
+    app.include_router(greader.router)
     pages.install_error_pages(app)
     return app

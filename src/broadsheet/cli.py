@@ -71,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
 
     cluster = commands.add_parser("cluster", help="group JSON-lines articles into stories")
     cluster.add_argument("file", help="JSON lines {id, title, text, published?, source?}, or -")
+
+    users = commands.add_parser("users", help="accounts: list, add, set-role, reset-password")
+    users.add_argument("action", choices=["list", "add", "set-role", "reset-password"])
+    users.add_argument("email", nargs="?", help="the account (not for list)")
+    users.add_argument("--role", choices=["reader", "editor", "admin"], help="role to give")
+    users.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     return parser
 
 
@@ -273,6 +279,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """Accounts from the command line: the operator's way in when nobody can sign in."""
+    from broadsheet.users_cli import run_users
+
+    broadsheet = _open(args)
+    try:
+        return run_users(broadsheet, args)
+    finally:
+        broadsheet.close()
+
+
 COMMANDS = {
     "init": cmd_init,
     "db": cmd_db,
@@ -287,6 +304,7 @@ COMMANDS = {
     "extract": cmd_extract,
     "cluster": cmd_cluster,
     "token": cmd_token,
+    "users": cmd_users,
     "serve": cmd_serve,
 }
 

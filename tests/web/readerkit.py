@@ -4,12 +4,10 @@ browser-like client that keeps cookies and fills in the CSRF token."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
@@ -62,19 +60,6 @@ class Reader:
 
 def make_app(tmp_path: Path, clock: Clock, **settings: Any) -> Broadsheet:
     return make_broadsheet(Settings(data_dir=tmp_path, **settings), now=clock)
-
-
-@pytest.fixture
-def broadsheet(tmp_path: Path, clock: Clock) -> Iterator[Broadsheet]:
-    bs = make_app(tmp_path, clock)
-    yield bs
-    bs.close()
-
-
-@pytest.fixture
-def client(broadsheet: Broadsheet) -> Iterator[TestClient]:
-    with TestClient(create_app(broadsheet), base_url="https://testserver") as c:
-        yield c
 
 
 def new_reader(broadsheet: Broadsheet) -> Reader:

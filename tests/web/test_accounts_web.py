@@ -10,9 +10,7 @@ from fastapi.testclient import TestClient
 
 from broadsheet.core import Broadsheet
 from tests.conftest import Clock
-from tests.web.readerkit import (  # noqa: F401  (fixtures)
-    PASSWORD, FakeMailer, Reader, broadsheet, client, make_app, new_reader,
-)  # fmt: skip
+from tests.web.readerkit import PASSWORD, FakeMailer, Reader, make_app, new_reader
 
 
 def test_sign_up_sign_in_and_out(client: TestClient, broadsheet: Broadsheet) -> None:
@@ -145,7 +143,9 @@ def test_roles_guard_admin_pages(broadsheet: Broadsheet) -> None:
     assert admin.post(f"/admin/users/{user_id}/role", {"role": "editor"},
                       follow_redirects=False).status_code == 303  # fmt: skip
     page = editor.get("/admin")
-    assert page.status_code == 200 and "Our picks" in page.text and "Users and roles" not in page.text
+    assert (
+        page.status_code == 200 and "Our picks" in page.text and "Users and roles" not in page.text
+    )
     assert editor.post(f"/admin/users/{user_id}/role", {"role": "admin"}).status_code == 403
     own = admin.post(f"/admin/users/{broadsheet.store.accounts.list_users()[0].id}/role",
                      {"role": "reader"})  # fmt: skip

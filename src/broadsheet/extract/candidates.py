@@ -22,6 +22,8 @@ _PROSE_CHARS = 120
 # A block counts against its container by at most this many characters: one stray block (a
 # paragraph full of hover-card links) must not split an article in two.
 _COUNTED_CHARS = 80
+# Items of lists and tables belong to the body wherever they stand in it.
+_LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 # Link text counts this much against a container, short labels this much per character.
 _LINK_WEIGHT = 1.0
 _SHORT_WEIGHT = 0.5
@@ -150,4 +152,19 @@ def body_blocks(
         if block.link_density > 0.5:
             continue
         kept.append(block)
-    return kept
+    return _trim_edges(kept)
+
+
+def _is_prose(block: Block) -> bool:
+    if block.tag in _LIST_TAGS:
+        return True
+    return block.is_sentence or block.length - block.link_chars >= _PROSE_CHARS
+
+
+def _trim_edges(blocks: list[Block]) -> list[Block]:
+    """Drop the short lines before the first and after the last prose block: credits, stamps,
+    staff lists and prompts that sit at the edges of a body container."""
+    prose = [i for i, block in enumerate(blocks) if _is_prose(block)]
+    if not prose:
+        return blocks
+    return blocks[prose[0] : prose[-1] + 1]

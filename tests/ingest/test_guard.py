@@ -60,7 +60,7 @@ def test_allowed_range_is_fetched(site: LocalServer) -> None:
 
 def test_loopback_is_refused_by_default(site: LocalServer) -> None:
     site.routes["/ok"] = Reply(b"hello")
-    with pytest.raises(BlockedAddress, match="127.0.0.2"):
+    with pytest.raises(BlockedAddress, match=r"127\.0\.0\.2"):
         fetch(Settings(), site.url("/ok"))
     assert site.requests == []
 

@@ -61,10 +61,14 @@ def decode_page(content: bytes, content_type: str = "") -> str:
 def _guess(content: bytes) -> str:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(content[:200_000]).best()
-    if best is not None:
+    matches = list(from_bytes(content[:200_000]))
+    if matches:
+        # Short texts fit several Latin code pages about equally; browsers then take windows-1252,
+        # by far the commonest, and so do we.
+        close = [m.encoding for m in matches if m.chaos <= matches[0].chaos + 0.1]
+        name = "cp1252" if "cp1252" in close else matches[0].encoding
         try:
-            return content.decode(best.encoding)
+            return content.decode(name)
         except (UnicodeDecodeError, LookupError):
             pass
     return content.decode("utf-8", errors="replace")

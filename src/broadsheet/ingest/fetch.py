@@ -141,7 +141,9 @@ async def _get(
             )
         length = response.headers.get("Content-Length", "")
         if length.isdigit() and int(length) > caps[0]:
-            raise TooLarge(f"too large: {int(length):,} bytes, over the {caps[0]:,} byte cap")
+            raise TooLarge(
+                f"too large: {int(length):,} bytes, over the {caps[0]:,} byte download cap"
+            )
         encoding = response.headers.get("Content-Encoding", "identity")
         content = await read_body(response.aiter_raw(), encoding, *caps)
         return FetchResponse(

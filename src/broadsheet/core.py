@@ -196,7 +196,8 @@ class Broadsheet:
     def top_stories(self, *, limit: int = 20) -> list[StoryCard]:
         from broadsheet.coverage import top_story_cards
 
-        return top_story_cards(self.store, now=self.now(), limit=limit)
+        standing = self.store.curation.standings()  # editors' weights for each source
+        return top_story_cards(self.store, now=self.now(), limit=limit, standing=standing)
 
     def story_coverage(self, story_id: int) -> StoryCoverage:
         from broadsheet.coverage import story_coverage

@@ -15,7 +15,7 @@ from broadsheet.rank.foryou import (
     erase_signals,
 )
 from broadsheet.rank.foryou.candidates import CandidateIndex
-from tests.rank.foryou_fakes import DIM, NOW, TOPICS, signal, world
+from tests.rank.foryou_fakes import NOW, TOPICS, signal, world
 
 TOP = ("story-markets-0", "story-films-1", "story-science-2")
 
@@ -24,7 +24,7 @@ def page(
     signals: list[Signal], index: CandidateIndex | None = None, **kw: object
 ) -> list[FeedItem]:
     idx = index if index is not None else world()
-    profile = build_profile("ann", signals, idx, now=NOW, dim=DIM)
+    profile = build_profile("ann", signals, idx, now=NOW)
     kw.setdefault("limit", 12)
     return build_for_you(profile, idx, now=NOW, top_story_ids=TOP, **kw)  # type: ignore[arg-type]
 
@@ -49,9 +49,7 @@ def test_follow_gives_reason_and_lifts_topic() -> None:
 
 def test_labels_name_what_is_followed() -> None:
     index = world()
-    profile = build_profile(
-        "ann", [signal("follow", "iran", target_kind="topic")], index, now=NOW, dim=DIM
-    )
+    profile = build_profile("ann", [signal("follow", "iran", target_kind="topic")], index, now=NOW)
     items = build_for_you(profile, index, now=NOW, labels={"iran": "Iran"}, limit=5)
     assert "because you follow Iran" in {i.reason for i in items}
 
@@ -134,7 +132,7 @@ def test_same_inputs_same_page_and_rng_only_explores_when_asked() -> None:
 
 def test_old_articles_and_empty_index() -> None:
     index = CandidateIndex([])
-    profile = build_profile("ann", [], index, now=NOW, dim=0)
+    profile = build_profile("ann", [], index, now=NOW)
     assert build_for_you(profile, index, now=NOW) == []
     cfg = ForYouConfig(max_age_days=0.1)
     assert all(topic_of(i) in TOPICS for i in page([], config=cfg))

@@ -5,7 +5,7 @@ storage of signals and the web page call them. Typical use::
 
     index = CandidateIndex(candidates)                 # rebuilt when new articles arrive
     coread = CoReading.fit(all_signals)                # refit in batch
-    profile = build_profile(reader, signals, index, now=now, dim=index.dim)
+    profile = build_profile(reader, signals, index, now=now)
     page = build_for_you(profile, index, now=now, top_story_ids=top, coread=coread)
 """
 
@@ -21,7 +21,7 @@ from broadsheet.rank.foryou.embed import (
     default_embedder,
 )
 from broadsheet.rank.foryou.feed import FeedItem, ReasonKind, build_for_you
-from broadsheet.rank.foryou.profile import ArticleLookup, ReaderProfile, build_profile
+from broadsheet.rank.foryou.profile import ReaderProfile, build_profile
 from broadsheet.rank.foryou.scoring import Scores, score_candidates
 from broadsheet.rank.foryou.signals import (
     KIND_WEIGHTS,
@@ -34,7 +34,6 @@ from broadsheet.rank.foryou.signals import (
 
 __all__ = [
     "KIND_WEIGHTS",
-    "ArticleLookup",
     "Candidate",
     "CandidateIndex",
     "CoReading",

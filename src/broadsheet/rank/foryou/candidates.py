@@ -80,6 +80,12 @@ class CandidateIndex:
             self.entities, (c.entities for c in self.candidates), MAX_ENTITIES
         )
         self.story_codes = self._single(self.stories, (c.story_id for c in self.candidates))
+        # Column-major copies: a gather per column beats a reduction along short rows.
+        self.topic_cols = np.ascontiguousarray(self.topic_codes.T)
+        self.entity_cols = np.ascontiguousarray(self.entity_codes.T)
+        self.source_prior = _prior(self.source_codes[:, None], len(self.sources))
+        self.topic_prior = _prior(self.topic_codes, len(self.topics), by_rank=True)
+        self.entity_prior = _prior(self.entity_codes, len(self.entities))
         self.published = np.array([c.published.timestamp() for c in self.candidates], np.float64)
         pop = np.log1p(np.array([max(c.popularity, 0.0) for c in self.candidates], np.float32))
         top = float(pop.max()) if len(pop) else 0.0
@@ -110,6 +116,7 @@ class CandidateIndex:
     def _codes(self, vocab: Vocabulary, values: Iterable[Iterable[str]], width: int) -> Ints:
         rows = [[vocab.code(v) for v in dict.fromkeys(vs)][:width] for vs in values]
         pad = len(vocab)  # one past the last real code: always scores zero
+        width = max((len(r) for r in rows), default=1) or 1
         out = np.full((len(rows), width), pad, dtype=np.int32)
         for i, r in enumerate(rows):
             out[i, : len(r)] = r
@@ -118,7 +125,22 @@ class CandidateIndex:
     def _vectors(self, dim: int | None) -> Floats:
         width = dim if dim is not None else max((len(c.vector) for c in self.candidates), default=0)
         out = np.zeros((len(self.candidates), width), dtype=np.float32)
+        has = np.zeros(len(self.candidates), dtype=bool)
         for i, c in enumerate(self.candidates):
             if len(c.vector) == width:
-                out[i] = c.vector
+                out[i], has[i] = c.vector, True
+        out = normalise_rows(out)
+        if has.sum() > 1:
+            # Embeddings share a large common direction; without it cosines say more.
+            out[has] -= out[has].mean(axis=0)
         return normalise_rows(out)
+
+
+def _prior(codes: Ints, size: int, by_rank: bool = False) -> Floats:
+    """Each code's share of the index (the k-th topic of an article counts 1/(k+1)); pad is 0."""
+    out = np.zeros(size + 1, dtype=np.float64)
+    for k in range(codes.shape[1]):
+        out += np.bincount(codes[:, k], minlength=size + 1) / ((k + 1) if by_rank else 1)
+    out[size] = 0.0
+    total = out.sum()
+    return (out / total if total > 0 else out).astype(np.float32)

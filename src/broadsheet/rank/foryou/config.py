@@ -28,6 +28,7 @@ class ForYouConfig:
     source_share: float = 0.5
     topic_share: float = 1.0
     entity_share: float = 0.8
+    affinity_gain: float = 1.0  # affinities pass through tanh(gain x sum)
     # Time.
     half_life_days: float = 21.0  # how fast behaviour signals fade (follows do not)
     freshness_half_life_hours: float = 36.0

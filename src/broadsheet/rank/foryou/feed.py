@@ -18,10 +18,10 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from broadsheet.rank.foryou.candidates import CandidateIndex
+from broadsheet.rank.foryou.candidates import Candidate, CandidateIndex
 from broadsheet.rank.foryou.config import ForYouConfig
 from broadsheet.rank.foryou.coread import CoReading
-from broadsheet.rank.foryou.profile import ReaderProfile
+from broadsheet.rank.foryou.profile import ReaderProfile, affinity_of
 from broadsheet.rank.foryou.scoring import Scores, score_candidates
 
 __all__ = ["FeedItem", "ReasonKind", "build_for_you"]
@@ -80,12 +80,12 @@ def _exclude(
     now: datetime,
     cfg: ForYouConfig,
 ) -> None:
-    """Already read, hidden or too old: never on the page."""
+    """Already read, hidden, too old or not yet published: never on the page."""
     gone = [index.row_of[a] for a in profile.seen | profile.hidden_articles if a in index.row_of]
     total[gone] = -np.inf
     total[index.rows_of_stories(profile.hidden_stories)] = -np.inf
     oldest = (now - timedelta(days=cfg.max_age_days)).timestamp()
-    total[index.published < oldest] = -np.inf
+    total[(index.published < oldest) | (index.published > now.timestamp())] = -np.inf
 
 
 def _shortlist(
@@ -187,7 +187,7 @@ def _reason(
     best = max(parts, key=lambda k: parts[k])
     if parts[best] >= _PERSONAL_FLOOR and parts[best] >= scores.top_story[row]:
         if best == "interest":
-            return "interest", _best_interest(profile, c.topics, c.entities, c.source)
+            return "interest", _best_interest(profile, index, c)
         return ("coread" if best == "coread" else "similar"), None
     if scores.top_story[row] > 0:
         return "top_story", None
@@ -204,12 +204,11 @@ def _followed_match(
     return None
 
 
-def _best_interest(
-    profile: ReaderProfile, topics: tuple[str, ...], entities: tuple[str, ...], source: str
-) -> str | None:
-    options = [(profile.topics.get(t, 0.0), t) for t in topics]
-    options += [(profile.entities.get(e, 0.0), e) for e in entities]
-    options.append((profile.sources.get(source, 0.0), source))
+def _best_interest(profile: ReaderProfile, index: CandidateIndex, c: Candidate) -> str | None:
+    topics, entities, source = c.topics, c.entities, c.source
+    options = [(affinity_of(index.topics, profile.topic_affinity, t), t) for t in topics]
+    options += [(affinity_of(index.entities, profile.entity_affinity, e), e) for e in entities]
+    options.append((affinity_of(index.sources, profile.source_affinity, source), source))
     weight, name = max(options, key=lambda o: o[0])
     return name if weight > 0 else None
 

@@ -1,51 +1,48 @@
-"""A reader's profile: what their signals say they like, summarised for fast scoring.
+"""A reader's profile: what their signals say they like, summarised against the candidate index.
 
-Built from scratch from the signals on every page (a thousand signals take about a millisecond), so
-a new signal changes the next page and erasing signals resets the reader at once, with no state to
-keep in step. Behaviour fades with a half-life; follows do not fade.
+Built from scratch from the signals on every page (a thousand signals take a couple of
+milliseconds, vectorised over the index's arrays), so a new signal changes the next page and erasing
+signals resets the reader at once, with no state to keep in step. Behaviour fades with a half-life;
+follows do not fade. Article signals teach through the articles the index holds; an article that
+has left the index still counts as read or hidden, and its story stays hidden.
 """
 
 from __future__ import annotations
 
-import math
-from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from broadsheet.rank.foryou.candidates import Candidate
+from broadsheet.rank.foryou.candidates import CandidateIndex, Vocabulary
 from broadsheet.rank.foryou.config import ForYouConfig
 from broadsheet.rank.foryou.signals import Signal, TargetKind
 
-__all__ = ["ArticleLookup", "ReaderProfile", "build_profile"]
+__all__ = ["ReaderProfile", "affinity_of", "build_profile"]
 
-Vector = npt.NDArray[np.float32]
+Floats = npt.NDArray[np.float32]
 _POSITIVE_ARTICLE = frozenset({"open", "read_end", "save", "more"})
-_NEGATIVE_ARTICLE = frozenset({"hide", "less"})
-
-
-class ArticleLookup(Protocol):
-    """What the model knows of an article a signal points at (``CandidateIndex`` is one)."""
-
-    def get(self, article_id: str) -> Candidate | None: ...
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class ReaderProfile:
-    """Interests of one reader at one moment."""
+    """Interests of one reader at one moment, aligned with one ``CandidateIndex``.
+
+    The affinity arrays are indexed by the index's source, topic and entity codes (plus a zero
+    padding slot): each code's share of the reader's signal weight minus its share of the index,
+    so that reading a topic only as often as it is published says nothing.
+    """
 
     reader_id: str
-    vector: Vector
-    dislike: Vector
+    vector: Floats
+    dislike: Floats
+    source_affinity: Floats
+    topic_affinity: Floats
+    entity_affinity: Floats
     follows: frozenset[tuple[TargetKind, str]] = frozenset()
-    sources: Mapping[str, float] = field(default_factory=dict)
-    topics: Mapping[str, float] = field(default_factory=dict)
-    entities: Mapping[str, float] = field(default_factory=dict)
-    liked: Mapping[str, float] = field(default_factory=dict)  # article -> decayed weight
+    liked: dict[str, float] = field(default_factory=dict)  # article -> decayed weight
     seen: frozenset[str] = frozenset()
     hidden_articles: frozenset[str] = frozenset()
     hidden_stories: frozenset[str] = frozenset()
@@ -53,106 +50,135 @@ class ReaderProfile:
 
     @property
     def is_cold(self) -> bool:
-        """Nothing learnt yet: the page falls back to follows and top stories."""
-        return not self.liked and not self.sources and not self.topics and not self.entities
+        """Nothing learnt from behaviour yet: the page rests on follows and top stories."""
+        return not (
+            self.liked
+            or self.source_affinity.any()
+            or self.topic_affinity.any()
+            or self.entity_affinity.any()
+        )
 
     def followed(self, kind: TargetKind) -> frozenset[str]:
         return frozenset(t for k, t in self.follows if k == kind)
 
 
-class _Accumulator:
-    """Sums decayed signal strengths while the signals are read once."""
+@dataclass(slots=True)
+class _Read:
+    """The signals of one reader, sorted into what each part of the profile needs."""
 
-    def __init__(self, dim: int) -> None:
-        self.vector = np.zeros(dim, dtype=np.float32)
-        self.dislike = np.zeros(dim, dtype=np.float32)
-        self.follows: set[tuple[TargetKind, str]] = set()
-        self.affinity: dict[TargetKind, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-        self.liked: dict[str, float] = defaultdict(float)
-        self.seen: set[str] = set()
-        self.hidden: set[str] = set()
-        self.hidden_stories: set[str] = set()
-        self.mass = 0.0
+    rows: list[int] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    direct: list[tuple[TargetKind, str, float]] = field(default_factory=list)
+    follows: set[tuple[TargetKind, str]] = field(default_factory=set)
+    liked: dict[str, float] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)
+    hidden: set[str] = field(default_factory=set)
+    count: int = 0
 
-    def article(self, s: Signal, strength: float, c: Candidate | None) -> None:
+    def add(self, s: Signal, strength: float, row: int | None) -> None:
+        self.count += 1
+        if s.target_kind != "article":
+            if s.kind == "follow":
+                self.follows.add((s.target_kind, s.target))
+            elif s.target_kind != "search":
+                self.direct.append((s.target_kind, s.target, strength))
+            return
         if s.kind in _POSITIVE_ARTICLE:
             self.seen.add(s.target)
-            self.liked[s.target] += strength
-        if s.kind == "hide":
+            self.liked[s.target] = self.liked.get(s.target, 0.0) + strength
+        elif s.kind == "hide":
             self.hidden.add(s.target)
-            if c is not None:
-                self.hidden_stories.add(c.story_id)
-        if c is None:
-            return
-        self.mass += abs(strength)
-        if len(c.vector) == len(self.vector):
-            target = self.vector if strength > 0 else self.dislike
-            target += abs(strength) * c.vector
-        self._spread(c, strength)
-
-    def _spread(self, c: Candidate, strength: float) -> None:
-        self.affinity["source"][c.source] += strength
-        for i, t in enumerate(c.topics):
-            self.affinity["topic"][t] += strength / (1 + i)
-        for e in c.entities:
-            self.affinity["entity"][e] += strength
-
-    def other(self, s: Signal, strength: float) -> None:
-        if s.kind == "follow":
-            self.follows.add((s.target_kind, s.target))
-        elif s.target_kind != "search":
-            self.mass += abs(strength)
-            self.affinity[s.target_kind][s.target] += strength
+        if row is not None:
+            self.rows.append(row)
+            self.weights.append(strength)
 
 
 def build_profile(
     reader_id: str,
     signals: Iterable[Signal],
-    articles: ArticleLookup,
+    index: CandidateIndex,
     *,
     now: datetime,
-    dim: int,
     config: ForYouConfig | None = None,
 ) -> ReaderProfile:
     """The profile of ``reader_id`` from their signals (others' signals are ignored)."""
     cfg = config or ForYouConfig()
-    acc = _Accumulator(dim)
-    count = 0
+    read = _Read()
+    now_s = now.timestamp()
+    decay = np.log(2.0) / (cfg.half_life_days * 86_400)
     for s in signals:
-        if s.reader_id != reader_id:
-            continue
-        count += 1
-        age_days = max((now - s.at).total_seconds(), 0.0) / 86_400
-        strength = s.strength * math.pow(0.5, age_days / cfg.half_life_days)
-        if s.target_kind == "article":
-            acc.article(s, strength, articles.get(s.target))
-        else:
-            acc.other(s, strength)
-    return _finish(reader_id, acc, count)
+        if s.reader_id == reader_id:
+            age = max(now_s - s.at.timestamp(), 0.0)
+            strength = s.strength * float(np.exp(-decay * age)) if age else s.strength
+            row = index.row_of.get(s.target) if s.target_kind == "article" else None
+            read.add(s, strength, row)
+    return _finish(reader_id, read, index)
 
 
-def _finish(reader_id: str, acc: _Accumulator, count: int) -> ReaderProfile:
-    scale = 1.0 / acc.mass if acc.mass > 0 else 0.0
-
-    def shares(kind: TargetKind) -> dict[str, float]:
-        return {k: v * scale for k, v in acc.affinity.get(kind, {}).items() if v != 0}
-
+def _finish(reader_id: str, read: _Read, index: CandidateIndex) -> ReaderProfile:
+    rows = np.array(read.rows, dtype=np.int64)
+    w = np.array(read.weights, dtype=np.float64)
+    sources = _spread(index.source_codes[rows, None], w, len(index.sources))
+    topics = _spread(index.topic_codes[rows], w, len(index.topics), by_rank=True)
+    entities = _spread(index.entity_codes[rows], w, len(index.entities))
+    tables = {
+        "source": (index.sources, sources),
+        "topic": (index.topics, topics),
+        "entity": (index.entities, entities),
+    }
+    for kind, name, strength in read.direct:
+        vocab, table = tables[kind]
+        code = vocab.get(name)
+        if code is not None:
+            table[code] += strength
+    mass = float(np.abs(w).sum() + sum(abs(x) for _, _, x in read.direct))
+    scale = np.float32(1.0 / mass if mass > 0 else 0.0)
+    hidden_rows = [r for a in read.hidden if (r := index.row_of.get(a)) is not None]
     return ReaderProfile(
         reader_id=reader_id,
-        vector=_unit(acc.vector),
-        dislike=_unit(acc.dislike),
-        follows=frozenset(acc.follows),
-        sources=shares("source"),
-        topics=shares("topic"),
-        entities=shares("entity"),
-        liked={k: v for k, v in acc.liked.items() if v > 0},
-        seen=frozenset(acc.seen - acc.hidden),
-        hidden_articles=frozenset(acc.hidden),
-        hidden_stories=frozenset(acc.hidden_stories),
-        signal_count=count,
+        vector=_unit(np.clip(w, 0, None) @ index.vectors[rows]) if len(rows) else _zero(index),
+        dislike=_unit(np.clip(-w, 0, None) @ index.vectors[rows]) if len(rows) else _zero(index),
+        source_affinity=_excess(sources * scale, index.source_prior),
+        topic_affinity=_excess(topics * scale, index.topic_prior),
+        entity_affinity=_excess(entities * scale, index.entity_prior),
+        follows=frozenset(read.follows),
+        liked={k: v for k, v in read.liked.items() if v > 0},
+        seen=frozenset(read.seen - read.hidden),
+        hidden_articles=frozenset(read.hidden),
+        hidden_stories=frozenset(index.candidates[r].story_id for r in hidden_rows),
+        signal_count=read.count,
     )
 
 
-def _unit(v: Vector) -> Vector:
+def _spread(
+    codes: npt.NDArray[np.int32], w: npt.NDArray[np.float64], size: int, by_rank: bool = False
+) -> Floats:
+    """Signal weight summed per code (the k-th topic of an article counts 1/(k+1)); pad is zero."""
+    out = np.zeros(size + 1, dtype=np.float64)
+    for k in range(codes.shape[1]):
+        share = w / (k + 1) if by_rank else w
+        out += np.bincount(codes[:, k], weights=share, minlength=size + 1)
+    out[size] = 0.0
+    return out.astype(np.float32)
+
+
+def _excess(shares: Floats, prior: Floats) -> Floats:
+    """Interest beyond what reading at random would give: a topic everyone meets is no taste."""
+    positive = float(np.clip(shares, 0, None).sum())
+    out: Floats = (shares - prior * positive).astype(np.float32)
+    return out
+
+
+def _zero(index: CandidateIndex) -> Floats:
+    return np.zeros(index.dim, dtype=np.float32)
+
+
+def _unit(v: npt.NDArray[np.floating]) -> Floats:
     n = float(np.linalg.norm(v))
-    return (v / n).astype(np.float32) if n > 0 else v
+    return (v / n).astype(np.float32) if n > 0 else np.asarray(v, dtype=np.float32)
+
+
+def affinity_of(vocab: Vocabulary, table: Floats, name: str) -> float:
+    """The learnt affinity for ``name`` (0 when the index does not know it)."""
+    code = vocab.get(name)
+    return float(table[code]) if code is not None else 0.0

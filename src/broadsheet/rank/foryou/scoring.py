@@ -89,13 +89,15 @@ def _content(profile: ReaderProfile, index: CandidateIndex, cfg: ForYouConfig) -
 
 
 def _affinity(profile: ReaderProfile, index: CandidateIndex, cfg: ForYouConfig) -> Floats:
-    out = cfg.source_share * _lookup(index.sources, profile.sources)[index.source_codes]
-    topics = _lookup(index.topics, profile.topics)[index.topic_codes]
-    out = out + cfg.topic_share * topics.sum(axis=1)
-    if profile.entities:
-        ents = _lookup(index.entities, profile.entities)[index.entity_codes]
-        out = out + cfg.entity_share * ents.sum(axis=1)
-    result: Floats = np.tanh(out).astype(np.float32)
+    out = cfg.source_share * profile.source_affinity[index.source_codes]
+    for share, table, cols in (
+        (cfg.topic_share, profile.topic_affinity, index.topic_cols),
+        (cfg.entity_share, profile.entity_affinity, index.entity_cols),
+    ):
+        if table.any():
+            for col in cols:
+                out += share * table[col]
+    result: Floats = np.tanh(cfg.affinity_gain * out).astype(np.float32)
     return result
 
 
@@ -104,14 +106,15 @@ def _follows(profile: ReaderProfile, index: CandidateIndex) -> Floats:
     if not profile.follows:
         return out
     pairs = (
-        (index.sources, profile.followed("source"), index.source_codes[:, None]),
-        (index.topics, profile.followed("topic"), index.topic_codes),
-        (index.entities, profile.followed("entity"), index.entity_codes),
+        (index.sources, profile.followed("source"), index.source_codes[None, :]),
+        (index.topics, profile.followed("topic"), index.topic_cols),
+        (index.entities, profile.followed("entity"), index.entity_cols),
     )
-    for vocab, followed, codes in pairs:
+    for vocab, followed, cols in pairs:
         if followed:
             table = _lookup(vocab, dict.fromkeys(followed, 1.0))
-            out = np.maximum(out, table[codes].max(axis=1))
+            for col in cols:
+                np.maximum(out, table[col], out=out)
     return out
 
 

@@ -26,9 +26,9 @@ def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
     page = parse(html)
     root = page.root
     meta = read_metadata(root, url)
-    scope = article_scope(root, url)
+    scope, by_url = article_scope(root, url)
     if scope is not None:
-        meta = scoped_metadata(meta, scope, url)
+        meta = scoped_metadata(meta, scope, url) if by_url else meta
         root = scope
     prune_tags(root)
     cards = teaser_cards(root)

@@ -43,8 +43,15 @@ def _is_article(element: Element) -> bool:
 
 def _outer_articles(root: Element) -> list[Element]:
     found = [el for el in root.iter() if isinstance(el.tag, str) and _is_article(el)]
-    outer = [el for el in found if not any(_is_article(a) for a in el.iterancestors())]
-    return [el for el in outer if len(squash(text_of(el))) >= _MIN_ARTICLE_CHARS]
+    return [el for el in found if not any(_is_article(a) for a in el.iterancestors())]
+
+
+def _headed_article(articles: list[Element]) -> Element | None:
+    """The one article that holds the page's ``<h1>``, when the others hold none."""
+    headed = [a for a in articles if next(a.iter("h1"), None) is not None]
+    if len(headed) == 1 and len(squash(text_of(headed[0]))) >= _MIN_ARTICLE_CHARS:
+        return headed[0]
+    return None
 
 
 def _names_address(element: Element) -> bool:
@@ -65,16 +72,19 @@ def _addresses(article: Element) -> Iterator[str]:
             yield element.get("href") or ""
 
 
-def article_scope(root: Element, url: str | None) -> Element | None:
-    """The article element ``url`` is about, when the page carries several; else ``None``."""
-    if not url:
-        return None
+def article_scope(root: Element, url: str | None) -> tuple[Element | None, bool]:
+    """The article element ``url`` is about when the page carries several (and ``True``: the
+    page's own metadata may be about another one); else the one that holds the page's headline
+    (and ``False``); else ``None``."""
     articles = _outer_articles(root)
     if len(articles) < 2:
-        return None
+        return None, False
+    long_enough = [a for a in articles if len(squash(text_of(a))) >= _MIN_ARTICLE_CHARS]
     matches = [
         article
-        for article in articles
-        if any(same_page(urljoin(url, address), url) for address in _addresses(article) if address)
+        for article in long_enough
+        if url and any(same_page(urljoin(url, a), url) for a in _addresses(article) if a)
     ]
-    return matches[0] if len(matches) == 1 else None
+    if len(matches) == 1:
+        return matches[0], True
+    return _headed_article(articles), False

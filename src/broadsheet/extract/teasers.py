@@ -22,6 +22,7 @@ _CARD_MAX_CHARS = 600
 _HEADLINE_MIN_CHARS = 15
 _RUN = 3
 _WORDS = re.compile(r"\w+")
+_DIGITS = re.compile(r"\d+")
 
 
 def _leads_with_link(card: Element) -> bool:
@@ -80,6 +81,13 @@ def _is_card(element: Element) -> bool:
     return len(squash(text_of(element))) <= _CARD_MAX_CHARS and _leads_with_link(element)
 
 
+def _first_class(element: Element) -> str:
+    """The element's first class without digits: ``post-1806 post type-post`` → ``post-``;
+    siblings built alike share it even when later classes name each item."""
+    classes = (element.get("class") or "").split()
+    return _DIGITS.sub("", classes[0]) if classes else ""
+
+
 def teaser_cards(root: Element) -> set[Element]:
     """Elements that are cards of a run of at least three alike siblings."""
     cards: set[Element] = set()
@@ -87,7 +95,7 @@ def teaser_cards(root: Element) -> set[Element]:
         groups: dict[tuple[str, str], list[Element]] = defaultdict(list)
         for child in parent:
             if isinstance(child.tag, str) and child.tag in _CARD_TAGS:
-                groups[(child.tag, child.get("class") or "")].append(child)
+                groups[(child.tag, _first_class(child))].append(child)
         for members in groups.values():
             if len(members) < _RUN:
                 continue

@@ -57,6 +57,12 @@ class Settings:
     smtp_password: str | None = None
     smtp_from: str | None = None
     smtp_starttls: bool = True
+    # membership (issue 7): off by default; ``[membership]`` in the TOML file, see _membership
+    membership_enabled: bool = False
+    free_articles_per_month: int = 3
+    trial_days: int = 14
+    webhook_secret: str | None = None
+    webhook_tolerance_seconds: int = 300
 
     @property
     def resolved_database_url(self) -> str:
@@ -92,6 +98,20 @@ def _convert(name: str, raw: Any) -> Any:
         raise ConfigError(f"bad value for {name}: {raw!r} ({e})") from e
 
 
+_MEMBERSHIP_KEYS = ("free_articles_per_month", "trial_days", "webhook_secret",
+                    "webhook_tolerance_seconds")  # fmt: skip
+
+
+def _membership_table(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``[membership]`` table (top level or under ``[broadsheet]``): ``enabled`` is
+    ``membership_enabled``; the other keys keep their names."""
+    table = document.get("membership") or document.get("broadsheet", {}).get("membership") or {}
+    values = {k: _convert(k, table[k]) for k in _MEMBERSHIP_KEYS if k in table}
+    if "enabled" in table:
+        values["membership_enabled"] = _convert("membership_enabled", table["enabled"])
+    return values
+
+
 def load_settings(
     config_file: Path | None = None,
     env: Mapping[str, str] | None = None,
@@ -110,6 +130,9 @@ def load_settings(
         for key, raw in document.get("broadsheet", document).items():
             if key in names:
                 values[key] = _convert(key, raw)
+        values.update(_membership_table(document))
+    if "BROADSHEET_MEMBERSHIP" in env and "BROADSHEET_MEMBERSHIP_ENABLED" not in env:
+        values["membership_enabled"] = _convert("membership_enabled", env["BROADSHEET_MEMBERSHIP"])
     for name in names:
         raw = env.get(f"BROADSHEET_{name.upper()}")
         if raw is not None:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -291,4 +292,65 @@ read_marks = Table(
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
     Column("read_at", UTCDateTime(), nullable=False),
+)
+
+# -- membership (0005): memberships, free reads, the reading ledger, webhook events, keys -------
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("plan", String(32), nullable=False, server_default="member"),
+    Column("status", String(16), nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("trial_ends_at", UTCDateTime()),
+    Column("ends_at", UTCDateTime()),
+    Column("provider", String(64)),
+    Column("provider_customer", String(200)),
+    Column("provider_subscription", String(200)),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_memberships_provider_subscription", "provider_subscription"),
+    Index("ix_memberships_provider_customer", "provider_customer"),
+)
+
+# Articles a free reader (``u:<user id>`` or ``a:<anonymous cookie id>``) read in full, per month.
+free_reads = Table(
+    "free_reads",
+    metadata,
+    Column("reader_key", String(80), primary_key=True),
+    Column("month", String(7), primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("read_at", UTCDateTime(), nullable=False),
+)
+
+# Full reads by trial readers and members, once per reader, article and day, with the publisher
+# as it was named then: the basis on which a revenue pool is split.
+read_ledger = Table(
+    "read_ledger",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="SET NULL")),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="SET NULL")),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="SET NULL")),
+    Column("publisher", Text, nullable=False),
+    Column("plan", String(16), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("read_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("user_id", "article_id", "day", name="uq_read_ledger_reader_article_day"),
+    Index("ix_read_ledger_day", "day"),
+)
+
+webhook_events = Table(
+    "webhook_events",
+    metadata,
+    Column("event_id", String(200), primary_key=True),
+    Column("type", String(64), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+)
+
+membership_keys = Table(
+    "membership_keys",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(128), nullable=False),
 )

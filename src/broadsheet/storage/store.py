@@ -20,6 +20,7 @@ from broadsheet.storage import engine as engine_module
 from broadsheet.storage.accounts import AccountStore
 from broadsheet.storage.api_tokens import ApiTokenStore
 from broadsheet.storage.errors import storage_errors
+from broadsheet.storage.membership import MembershipStore
 from broadsheet.storage.read_marks import ReadMarks
 from broadsheet.storage.picks import CurationStore
 from broadsheet.storage.reading import ReadingStore
@@ -59,6 +60,7 @@ class Store:
         self.reading = ReadingStore(engine)
         self.search = SearchIndex(engine)
         self.curation = CurationStore(engine)
+        self.membership = MembershipStore(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:

@@ -62,7 +62,10 @@ def list_articles(
 
 @router.get("/articles/{article_id}")
 def get_article(request: Request, user: Reader, article_id: int) -> dict[str, Any]:
-    return article_json(_bs(request).get_article(article_id))
+    """One article with its body; behind the membership paywall, its preview."""
+    from broadsheet.web.membership import api_article
+
+    return api_article(request, user, _bs(request).get_article(article_id))
 
 
 @router.get("/stories/top")

@@ -71,7 +71,7 @@ def create_app(
     reader.install(app)  # CSRF checks and the viewer for every route included after it
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    from broadsheet.web import api, feeds, pages, stories
+    from broadsheet.web import api, feeds, membership, pages, stories
     from broadsheet.web.sync import greader, miniflux
 
     app.include_router(pages.router)
@@ -79,6 +79,7 @@ def create_app(
     app.include_router(feeds.router)
     app.include_router(api.router)
     app.include_router(miniflux.router)
+    membership.install(app)  # the paywall's pages, admin report and provider webhook
     app.include_router(greader.router)
     pages.install_error_pages(app)
     return app

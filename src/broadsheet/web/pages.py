@@ -48,10 +48,13 @@ def home(request: Request, page: int = 1) -> Response:
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def article_page(request: Request, article_id: int) -> Response:
     from broadsheet.web.library import article_extras
+    from broadsheet.web.membership import article_gate
 
     article = _bs(request).get_article(article_id)
+    gate = article_gate(request, article)  # the paywall: the preview when reads are used up
     extras = article_extras(request, article)
-    return render(request, "article.html", article=article, **extras)
+    page = render(request, "article.html", **{**extras, **gate.context, "article": gate.article})
+    return gate.finish(request, page)
 
 
 @router.get("/sources", response_class=HTMLResponse)

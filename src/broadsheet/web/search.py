@@ -56,7 +56,9 @@ def search_page(
         language=lang.strip()[:16] or None, order=order, limit=PAGE_SIZE,
         offset=(page - 1) * PAGE_SIZE,
     )  # fmt: skip
-    results = broadsheet.store.search.search(query)
+    from broadsheet.web.membership import gate_search
+
+    results = gate_search(request, broadsheet.store.search.search(query), query.words)
     return render(
         request, "search.html", q=q, query=query, results=results, page=page,
         has_next=results.total > page * PAGE_SIZE, sources=broadsheet.list_sources(),

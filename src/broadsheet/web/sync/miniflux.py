@@ -16,6 +16,7 @@ from broadsheet.core import Broadsheet
 from broadsheet.extract.sanitize import sanitize_html
 from broadsheet.storage.read_marks import select_entries
 from broadsheet.types import Article, Source, User
+from broadsheet.web.membership import gate_sync
 from broadsheet.web.sync.auth import basic_credentials, sign_in
 
 __all__ = ["router"]
@@ -126,7 +127,7 @@ def _entries(
     )  # fmt: skip
     read = broadsheet.store.read_marks.read_among(user.id, ids)
     saved = saved_among(broadsheet, user, ids)
-    articles = [broadsheet.get_article(i) for i in ids]
+    articles = gate_sync(request, user, [broadsheet.get_article(i) for i in ids])
     return {
         "total": total,
         "entries": [_entry(a, user, a.id in read, a.id in saved) for a in articles],
@@ -164,7 +165,7 @@ def entries(
 @router.get("/entries/{entry_id}")
 def entry(request: Request, user: Reader, entry_id: int) -> dict[str, Any]:
     broadsheet = _bs(request)
-    article = broadsheet.get_article(entry_id)
+    article = gate_sync(request, user, [broadsheet.get_article(entry_id)])[0]
     read = entry_id in broadsheet.store.read_marks.read_among(user.id, [entry_id])
     saved = broadsheet.store.reading.is_saved(user.id, entry_id)
     return _entry(article, user, read, saved)

@@ -13,7 +13,14 @@ from functools import lru_cache
 
 from broadsheet.extract.dom import Element, drop_tree, text_of
 
-__all__ = ["attribute_words", "is_furniture", "is_furniture_name", "prune_names", "prune_tags"]
+__all__ = [
+    "attribute_words",
+    "is_furniture",
+    "is_furniture_name",
+    "never_wraps_article",
+    "prune_names",
+    "prune_tags",
+]
 
 # Tags whose whole subtree is never article prose.
 _DROP_TAGS = frozenset(
@@ -34,6 +41,15 @@ _STRONG_FURNITURE = frozenset(
         "navbar", "navigation", "menu", "popup", "modal", "outbrain", "taboola", "recirc",
         "trending", "popular", "disclaimer", "masthead", "pagination", "paywall", "byline",
         "toolbar", "overlay", "login", "signin", "copyright",
+    }
+)  # fmt: skip
+# Furniture words that never name a wrapper of the article (unlike ``sidebar``, ``overlay``):
+# such an element is furniture however much text it holds (a long comment thread).
+_NEVER_WRAPPING = frozenset(
+    {
+        "comment", "comments", "disqus", "replies", "related", "recommended", "recommendations",
+        "outbrain", "taboola", "recirc", "trending", "popular", "newsletter", "share", "sharing",
+        "sharebar", "social", "copyright", "cookie", "consent",
     }
 )  # fmt: skip
 # Words that name furniture unless the name also says it holds the article (``post-content-ad``).
@@ -84,6 +100,11 @@ def is_furniture_name(element: Element) -> bool:
     return bool(words & _FURNITURE) and not words & _CONTENT
 
 
+def never_wraps_article(element: Element) -> bool:
+    """Does the element's name say it is furniture that never wraps an article (comments)?"""
+    return bool(attribute_words(element) & _NEVER_WRAPPING)
+
+
 def is_furniture(element: Element) -> bool:
     """Does the element's markup say it is page furniture rather than article prose?"""
     return _is_furniture_tag(element) or is_furniture_name(element)
@@ -113,7 +134,7 @@ def prune_names(container: Element) -> None:
         if isinstance(el.tag, str)
         and el.tag not in _KEPT_TAGS
         and is_furniture_name(el)
-        and len(text_of(el)) < limit
+        and (never_wraps_article(el) or len(text_of(el)) < limit)
     ]
     _drop(doomed)
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from broadsheet.extract.blocks import HEADING_TAGS, Block
-from broadsheet.extract.boilerplate import is_furniture_name
+from broadsheet.extract.boilerplate import is_furniture_name, never_wraps_article
 from broadsheet.extract.dom import Element
 
 __all__ = ["Candidate", "best_container", "block_value", "body_blocks"]
@@ -101,14 +101,18 @@ def _furniture_blocks(
         for element in _ancestors_and_self(block.element):
             verdict = verdicts.get(element)
             if verdict is None:
-                verdict = element in cards or (
-                    is_furniture_name(element) and prose.get(element, 0.0) < limit
-                )
+                verdict = element in cards or _is_named_furniture(element, prose, limit)
                 verdicts[element] = verdict
             if verdict:
                 doomed.add(index)
                 break
     return doomed
+
+
+def _is_named_furniture(element: Element, prose: dict[Element, float], limit: float) -> bool:
+    if element.tag in ("html", "body") or not is_furniture_name(element):
+        return False
+    return never_wraps_article(element) or prose.get(element, 0.0) < limit
 
 
 def best_container(

@@ -104,14 +104,14 @@ def build_profile(
     """The profile of ``reader_id`` from their signals (others' signals are ignored)."""
     cfg = config or ForYouConfig()
     read = _Read()
-    now_s = now.timestamp()
-    decay = np.log(2.0) / (cfg.half_life_days * 86_400)
-    for s in signals:
-        if s.reader_id == reader_id:
-            age = max(now_s - s.at.timestamp(), 0.0)
-            strength = s.strength * float(np.exp(-decay * age)) if age else s.strength
-            row = index.row_of.get(s.target) if s.target_kind == "article" else None
-            read.add(s, strength, row)
+    mine = [s for s in signals if s.reader_id == reader_id]
+    ages = np.maximum(now.timestamp() - np.array([s.at.timestamp() for s in mine]), 0.0)
+    decay = np.exp2(-ages / (cfg.half_life_days * 86_400))
+    strengths = np.array([s.strength for s in mine]) * decay
+    row_of = index.row_of
+    for s, strength in zip(mine, strengths.tolist(), strict=True):
+        row = row_of.get(s.target) if s.target_kind == "article" else None
+        read.add(s, strength, row)
     return _finish(reader_id, read, index)
 
 

@@ -105,9 +105,11 @@ def derive_topics(texts: Sequence[str], k: int, seed: int) -> list[str]:
     """Topic labels for texts without any: k-means over TF-IDF (a stand-in for a classifier)."""
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from threadpoolctl import threadpool_limits
 
     x = TfidfVectorizer(stop_words="english", max_features=20_000, min_df=2).fit_transform(texts)
-    labels = KMeans(n_clusters=k, n_init=3, random_state=seed).fit_predict(x)
+    with threadpool_limits(1):  # OpenMP threads on a busy two-core machine only fight
+        labels = KMeans(n_clusters=k, n_init=3, random_state=seed).fit_predict(x)
     return [f"topic{int(label)}" for label in labels]
 
 

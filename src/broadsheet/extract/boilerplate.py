@@ -70,7 +70,7 @@ _CONTENT = frozenset(
 # A furniture-named element holding more than this share of the page's text is not pruned.
 _SHARE_LIMIT = 0.3
 # Figures and their captions are kept whatever their class says (``class="caption"``).
-_KEPT_TAGS = frozenset({"figure", "figcaption", "img", "picture"})
+_KEPT_TAGS = frozenset({"figure", "figcaption", "img", "picture", "blockquote"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -133,10 +133,17 @@ def prune_names(container: Element) -> None:
         for el in container.iterdescendants()
         if isinstance(el.tag, str)
         and el.tag not in _KEPT_TAGS
+        and not _wraps_quote(el)
         and is_furniture_name(el)
         and (never_wraps_article(el) or len(text_of(el)) < limit)
     ]
     _drop(doomed)
+
+
+def _wraps_quote(element: Element) -> bool:
+    """Is the element a wrapper around a quote (an embedded post in an "embed" box)?"""
+    quote = next(element.iter("blockquote"), None)
+    return quote is not None and len(text_of(quote)) >= 0.8 * len(text_of(element))
 
 
 def _drop(elements: list[Element]) -> None:

@@ -153,10 +153,17 @@ def body_blocks(
             continue
         if _in_card(block, cards or set()):
             continue
-        if block.link_density > 0.5:
+        if block.link_density > 0.5 and not _is_data_or_quote(block):
             continue
         kept.append(block)
     return _trim_edges(kept)
+
+
+def _is_data_or_quote(block: Block) -> bool:
+    """Table cells and quotes (embedded posts) are text even when they are links."""
+    return block.tag in ("td", "th") or any(
+        a.tag == "blockquote" for a in _ancestors_and_self(block.element)
+    )
 
 
 def _is_prose(block: Block) -> bool:

@@ -119,8 +119,8 @@ def best_container(
     root: Element, blocks: list[Block], cards: set[Element] | None = None
 ) -> Candidate | None:
     """The body container: the element whose blocks add up to the highest value once furniture
-    is set aside, or the element the page marks as its article body when that one holds a fair
-    share of the prose and is not wider than the container found."""
+    is set aside, or the element the page marks as its article body (schema.org microdata)
+    when that one holds a fair share of the prose found."""
     _, prose = _totals(blocks)
     doomed = _furniture_blocks(blocks, prose, cards or set())
     totals, prose = _totals([b for i, b in enumerate(blocks) if i not in doomed])
@@ -129,8 +129,7 @@ def best_container(
         return None
     element, score = best
     for marked in _marked_bodies(root):
-        inside = any(a is marked for a in _ancestors_and_self(element))
-        if not inside and prose.get(marked, 0.0) >= _MARKED_SHARE * prose.get(element, 0.0):
+        if prose.get(marked, 0.0) >= _MARKED_SHARE * prose.get(element, 0.0):
             return Candidate(marked, totals.get(marked, 0.0))
     return Candidate(element, score)
 

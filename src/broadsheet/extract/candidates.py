@@ -8,6 +8,7 @@ subtree: it grows while it gains prose and stops where furniture would cost more
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,6 +23,9 @@ _PROSE_CHARS = 120
 # A block counts against its container by at most this many characters: one stray block (a
 # paragraph full of hover-card links) must not split an article in two.
 _COUNTED_CHARS = 80
+_LONE_WORD = re.compile(r"^\w+$")
+# An unrendered WordPress shortcode: ``[button link="…"] Send us your review[/button]``.
+_SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
 # Items of lists and tables belong to the body wherever they stand in it.
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 # Link text counts this much against a container, short labels this much per character.
@@ -154,8 +158,17 @@ def body_blocks(
             continue
         if block.link_density > 0.5 and not _is_data_or_quote(block):
             continue
+        if _is_label(block) or _SHORTCODE.match(block.text):
+            continue
         kept.append(block)
     return _trim_edges(kept)
+
+
+def _is_label(block: Block) -> bool:
+    """A lone word outside lists and headings: "Advertisement", "Share", "Advert"."""
+    return block.tag not in _LIST_TAGS and block.tag not in HEADING_TAGS and (
+        _LONE_WORD.match(block.text) is not None
+    )
 
 
 def _is_data_or_quote(block: Block) -> bool:

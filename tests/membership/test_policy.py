@@ -83,7 +83,9 @@ def test_grant_extend_and_end() -> None:
     assert plan_status(longer, now=NOW + timedelta(days=39)).plan == "member"
     assert plan_status(longer, now=NOW + timedelta(days=40)).plan == "free"
     ended = end_membership(longer, now=NOW + timedelta(days=1))
-    assert ended.status == "ended" and plan_status(ended, now=NOW + timedelta(days=1)).plan == "free"
+    assert (
+        ended.status == "ended" and plan_status(ended, now=NOW + timedelta(days=1)).plan == "free"
+    )
     open_ended = grant_membership(ended, 5, now=NOW, customer=None)
     assert open_ended.ends_at is None and open_ended.provider_customer == "c1"
     assert extend_membership(open_ended, 5, now=NOW, days=5).ends_at is None

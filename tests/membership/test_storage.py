@@ -54,7 +54,9 @@ def test_ledger_once_per_reader_article_day_and_the_report(store: Store) -> None
     a, b, c = (_article(store, n) for n in (1, 2, 3))
 
     def read(user: int, article: int, publisher: str, at: datetime) -> bool:
-        return store.membership.record_read(LedgerRead(user, article, None, publisher, "member", at))
+        return store.membership.record_read(
+            LedgerRead(user, article, None, publisher, "member", at)
+        )
 
     assert read(ada, a, "Daily", NOW)
     assert not read(ada, a, "Daily", NOW + timedelta(hours=3))  # same day: once

@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from markupsafe import Markup
 
 from broadsheet.membership.chart import publisher_chart_svg
-from broadsheet.membership.policy import AccessDecision, ReaderState, month_of
+from broadsheet.membership.policy import AccessDecision, PlanStatus, ReaderState, month_of
 from broadsheet.membership.service import AccountSummary, Memberships, first_paragraph, preview_of
 from broadsheet.membership.webhook import SIGNATURE_HEADER, WebhookError, handle_webhook
 from broadsheet.serialize import article_json
@@ -188,7 +188,10 @@ def gate_sync(request: Request, user: User, found: list[Article]) -> list[Articl
 
 def membership_summary(request: Request) -> AccountSummary:
     """For templates: the viewer's plan, trial days left and free reads left this month."""
-    return memberships(request).summary(reader_state(request))
+    service = memberships(request)
+    if not service.enabled:
+        return AccountSummary(False, PlanStatus("free"), None, 0)
+    return service.summary(reader_state(request))
 
 
 @router.get("/membership", response_class=HTMLResponse)

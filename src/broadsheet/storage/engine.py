@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
 __all__ = ["connect", "normalize_url", "upgrade"]
@@ -42,9 +43,27 @@ def connect(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
 
+@functools.cache
+def _script_heads() -> frozenset[str]:
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory(str(_MIGRATIONS)).get_heads())
+
+
+def _current_heads(engine: Engine) -> frozenset[str]:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return frozenset()
+        rows = conn.execute(text("SELECT version_num FROM alembic_version"))
+        return frozenset(r[0] for r in rows)
+
+
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Apply Alembic migrations up to ``revision`` (every branch head by default: features add
-    their own migration branches off the initial revision)."""
+    their own migration branches off the initial revision). A database already at every head is
+    left alone without starting Alembic, which keeps opening a store cheap."""
+    if revision == "heads" and _current_heads(engine) == _script_heads():
+        return
     from alembic import command
     from alembic.config import Config
 

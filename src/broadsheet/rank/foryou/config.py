@@ -16,19 +16,19 @@ class ForYouConfig:
     """Weights of the score components, decay and page-shaping rules."""
 
     # Score = sum of weight x component; components lie roughly in [-1, 1].
-    content: float = 1.0  # cosine of the article to the reader's content vector
+    content: float = 0.3  # cosine of the article to the reader's content vector
     dislike: float = 0.5  # cosine to what the reader hid or asked less of (subtracted)
     affinity: float = 1.0  # learnt source, topic and entity affinities
     follow: float = 0.8  # the article matches something the reader follows
     coread: float = 0.6  # read by readers who read what this reader read
-    popularity: float = 0.35
+    popularity: float = 1.2
     freshness: float = 0.3
     top_story: float = 0.3
     # Affinities are shares of interest; these scale each family before summing.
     source_share: float = 0.5
     topic_share: float = 1.0
-    entity_share: float = 0.8
-    affinity_gain: float = 1.0  # affinities pass through tanh(gain x sum)
+    entity_share: float = 0.3
+    affinity_gain: float = 3.0  # affinities pass through tanh(gain x sum)
     # Time.
     half_life_days: float = 21.0  # how fast behaviour signals fade (follows do not)
     freshness_half_life_hours: float = 36.0

@@ -59,7 +59,7 @@ _FURNITURE = _STRONG_FURNITURE | frozenset(
         "sponsor", "sponsored", "widget", "tags", "tag", "author", "authors", "caption", "credit",
         "credits", "banner", "rating", "teaser", "dateline", "timestamp", "date", "published",
         "meta", "metadata", "follow", "hidden", "hide", "print", "skip", "more", "readmore",
-        "toast", "tooltip", "header", "topics", "keywords", "embed", "video", "player", "gallery",
+        "toast", "tooltip", "header", "topics", "keywords", "embed", "video", "gallery",
         "slideshow", "carousel", "tools",
     }
 )  # fmt: skip
@@ -70,7 +70,9 @@ _CONTENT = frozenset(
 # A furniture-named element holding more than this share of the page's text is not pruned.
 _SHARE_LIMIT = 0.3
 # Figures and their captions are kept whatever their class says (``class="caption"``).
-_KEPT_TAGS = frozenset({"figure", "figcaption", "img", "picture", "blockquote"})
+_KEPT_TAGS = frozenset(
+    {"figure", "figcaption", "img", "picture", "blockquote", "tr", "td", "th", "tbody", "thead"}
+)
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -93,7 +95,10 @@ def _is_furniture_tag(element: Element) -> bool:
 
 
 def is_furniture_name(element: Element) -> bool:
-    """Do the element's class and id words name furniture (and no article part)?"""
+    """Do the element's class and id words name furniture (and no article part)? Figures,
+    quotes and table parts are never furniture by name."""
+    if element.tag in _KEPT_TAGS:
+        return False
     words = attribute_words(element)
     if words & _STRONG_FURNITURE:
         return True
@@ -132,7 +137,6 @@ def prune_names(container: Element) -> None:
         el
         for el in container.iterdescendants()
         if isinstance(el.tag, str)
-        and el.tag not in _KEPT_TAGS
         and not _wraps_quote(el)
         and is_furniture_name(el)
         and (never_wraps_article(el) or len(text_of(el)) < limit)

@@ -166,8 +166,10 @@ def body_blocks(
 
 def _is_label(block: Block) -> bool:
     """A lone word outside lists and headings: "Advertisement", "Share", "Advert"."""
-    return block.tag not in _LIST_TAGS and block.tag not in HEADING_TAGS and (
-        _LONE_WORD.match(block.text) is not None
+    return (
+        block.tag not in _LIST_TAGS
+        and block.tag not in HEADING_TAGS
+        and (_LONE_WORD.match(block.text) is not None)
     )
 
 

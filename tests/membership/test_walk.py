@@ -37,7 +37,7 @@ def site(tmp_path: Path, clock: Clock) -> Iterator[Broadsheet]:
     for n in range(1, 7):
         text, html = _body(n)
         article = ExtractedArticle(title=f"Story {n}", text=text, html=html,
-                                   standfirst=f"Standfirst {n}")  # fmt: skip
+                                   standfirst=f"Standfirst {n}" if n != 6 else None)  # fmt: skip
         source = daily.id if n <= 4 else weekly.id
         bs.store.save_article(article, url=f"https://x.example/{n}", source_id=source, now=clock())
     yield bs
@@ -103,6 +103,8 @@ def test_anonymous_reader_hits_the_paywall_on_every_path(site: Broadsheet, clock
         assert "Opening line 1" in feed or "Standfirst 1" in feed
         assert "Deep-" not in feed and SECRET_WORD not in feed
     assert anon.client.get("/api/v1/articles/1").status_code == 401
+    for path in ("/", "/sources/1", "/sources/2"):  # lists show no more than the preview
+        assert "Deep-" not in anon.get(path).text, path
     kept = dict(anon.client.cookies)
     anon.client.cookies.clear()
     anon.client.cookies.set("bs_reader", "forged.0000")
@@ -162,6 +164,7 @@ def test_free_trial_member_and_the_publisher_report(site: Broadsheet, clock: Clo
     assert full(member, 1) and full(member, 5)
     assert member.client.get("/articles/6", headers=BACKGROUND).text.count("Deep-6") == 1
 
+    assert 'href="/admin/membership"' in admin.get("/admin").text
     report = admin.get("/admin/membership")
     assert report.status_code == 200 and "<svg" in report.text and "Daily News" in report.text
     rows = list(csv.reader(io.StringIO(admin.get("/admin/membership/report.csv").text)))

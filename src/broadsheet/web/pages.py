@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import secrets
+from dataclasses import dataclass, field
+from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from broadsheet.core import Broadsheet
-from broadsheet.exceptions import NotFound
+from broadsheet.exceptions import BroadsheetError, NotFound
+from broadsheet.ingest.opml import MAX_OPML_BYTES, ImportResult, parse_opml
+from broadsheet.storage.ingestion import SourceSettings
 from broadsheet.web.security import csrf_token, csrf_valid
 
 __all__ = ["install_error_pages", "router"]
@@ -64,11 +69,14 @@ def sources_page(request: Request, added: str | None = None, error: str | None =
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse)
-def source_page(request: Request, source_id: int) -> Response:
+def source_page(
+    request: Request, source_id: int, saved: str | None = None, retried: str | None = None
+) -> Response:
     broadsheet = _bs(request)
     source = broadsheet.get_source(source_id)
     articles = broadsheet.list_articles(limit=PAGE_SIZE, source_id=source_id)
-    return render(request, "source.html", source=source, articles=articles)
+    return render(request, "source.html", source=source, articles=articles, saved=saved,
+                  retried=retried)  # fmt: skip
 
 
 @router.post("/sources")
@@ -95,6 +103,95 @@ async def add_source(request: Request, url: str = Form(""), csrf: str = Form("")
             url=url,
         )
     return RedirectResponse(f"/sources?added={result.source.id}", status_code=303)
+
+
+# -- source health, settings and OPML import (ingestion) -------------------------------------------
+
+FORM_EXPIRED = "The form expired: reload the page and try again."
+
+
+@dataclass
+class ImportJob:
+    """An OPML import running in the background; the sources page shows its progress."""
+
+    total: int
+    done: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    task: asyncio.Task[Any] | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= self.total
+
+    def advance(self, result: ImportResult) -> None:
+        self.done += 1
+        if not result.ok:
+            self.failures.append((result.entry.label, result.error or "failed"))
+
+
+def _import_jobs(request: Request) -> dict[str, ImportJob]:
+    jobs: dict[str, ImportJob] | None = getattr(request.app.state, "import_jobs", None)
+    if jobs is None:
+        jobs = request.app.state.import_jobs = {}
+    return jobs
+
+
+@router.post("/sources/import")
+async def import_opml(
+    request: Request, file: Annotated[UploadFile, File()], csrf: str = Form("")
+) -> Response:
+    if not csrf_valid(request, csrf):
+        return render(request, "error.html", status_code=403, message=FORM_EXPIRED)
+    document = await file.read(MAX_OPML_BYTES + 1)
+    try:
+        entries = parse_opml(document)
+    except BroadsheetError as e:
+        sources = _bs(request).list_sources()
+        return render(request, "sources.html", status_code=422, sources=sources, error=str(e))
+    job_id = secrets.token_urlsafe(8)
+    job = _import_jobs(request)[job_id] = ImportJob(total=len(entries))
+    job.task = asyncio.create_task(_bs(request).import_opml(document, progress=job.advance))
+    return RedirectResponse(f"/sources/import/{job_id}", status_code=303)
+
+
+@router.get("/sources/import/{job_id}", response_class=HTMLResponse)
+def import_progress(request: Request, job_id: str) -> Response:
+    job = _import_jobs(request).get(job_id)
+    if job is None:
+        raise NotFound(f"no import {job_id}")
+    sources = _bs(request).list_sources()
+    return render(request, "sources.html", sources=sources, job=job, job_id=job_id)
+
+
+@router.post("/sources/{source_id}/settings")
+def source_settings(
+    request: Request, source_id: int, csrf: str = Form(""), title: str = Form(""),
+    category: str = Form(""), interval_minutes: str = Form(""), full_text: str = Form(""),
+    paused: str = Form(""),
+) -> Response:  # fmt: skip
+    if not csrf_valid(request, csrf):
+        return render(request, "error.html", status_code=403, message=FORM_EXPIRED)
+    minutes = interval_minutes.strip()
+    if minutes and not (minutes.isdigit() and 5 <= int(minutes) <= 10080):
+        source = _bs(request).get_source(source_id)
+        error = "The interval is a number of minutes from 5 to 10080 (a week)."
+        return render(request, "source.html", status_code=400, source=source, articles=[],
+                      error=error)  # fmt: skip
+    settings = SourceSettings(
+        title=title.strip() or None, category=category.strip() or None,
+        interval_seconds=int(minutes) * 60 if minutes else None,
+        full_text=bool(full_text), paused=bool(paused),
+    )  # fmt: skip
+    _bs(request).update_source(source_id, settings)
+    return RedirectResponse(f"/sources/{source_id}?saved=1", status_code=303)
+
+
+@router.post("/sources/{source_id}/retry")
+def retry_source(request: Request, source_id: int, csrf: str = Form("")) -> Response:
+    if not csrf_valid(request, csrf):
+        return render(request, "error.html", status_code=403, message=FORM_EXPIRED)
+    _bs(request).retry_source(source_id)
+    return RedirectResponse(f"/sources/{source_id}?retried=1", status_code=303)
 
 
 @router.get("/healthz")

@@ -28,7 +28,9 @@ def test_site_to_reading_view(
     assert main([*base, "add", server.url("/")]) == 0
     assert "added" in capsys.readouterr().out
     assert main([*base, "fetch"]) == 0
-    assert "sources ok: 1, failed: 0, new articles: 3" in capsys.readouterr().out
+    fetched = capsys.readouterr().out
+    assert "sources ok: 1, failed: 0, new articles: 3" in fetched
+    assert "placed 3 articles in stories" in fetched
 
     assert main([*base, "export", "--format", "jsonl"]) == 0
     exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]

@@ -130,6 +130,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         if not result.ok:
             print(f"failed  {result.url}: {result.error}", file=sys.stderr)
     print(f"sources ok: {report.ok}, failed: {report.failed}, new articles: {report.new_articles}")
+    # A one-shot fetch places its articles in stories itself; `serve` does it continuously.
+    placed = broadsheet.assign_stories(limit=1_000_000)
+    if placed:
+        print(f"placed {placed} articles in stories")
     broadsheet.close()
     return 0
 

@@ -1,6 +1,6 @@
 """With membership on, every path that shows an article walked as an anonymous reader, a free
 reader over the limit, a trial reader and a member, in-process, on the test clock: the reading view,
-search snippets, the JSON API, the Miniflux API, outgoing feeds, background fetches (the service
+search snippets, the JSON API, the Miniflux and Google Reader APIs, outgoing feeds, background fetches (the service
 worker's offline copies), then the publisher report that counts the reads."""
 
 from __future__ import annotations
@@ -82,6 +82,13 @@ def miniflux_full(reader: Reader, headers: dict[str, str]) -> set[int]:
     return {e["id"] for e in entries if f"Deep-{e['id']}" in e["content"]}
 
 
+def greader_full(reader: Reader) -> set[int]:
+    auth = {"Authorization": f"GoogleLogin auth={reader.client.cookies['bs_session']}"}
+    path = "/api/greader/reader/api/0/stream/contents/user/-/state/com.google/reading-list"
+    items = reader.client.get(path, headers=auth).json()["items"]
+    return {n for n in range(1, 7) for i in items if f"Deep-{n}" in i["summary"]["content"]}
+
+
 def search_full(reader: Reader) -> set[int]:
     page = reader.get(f"/search?q={SECRET_WORD}")
     assert page.status_code == 200
@@ -148,6 +155,7 @@ def test_free_trial_member_and_the_publisher_report(site: Broadsheet, clock: Clo
     free_api = token(site, "free@example.org")
     assert api_full(free, free_api, 1) and not api_full(free, free_api, 5)
     assert miniflux_full(free, free_api) == {1, 2, 3}
+    assert greader_full(free) == {1, 2, 3}
     assert search_full(free) == {1, 2, 3}
     assert not full(free, 5)
 
@@ -157,6 +165,7 @@ def test_free_trial_member_and_the_publisher_report(site: Broadsheet, clock: Clo
     assert all(full(trial, n) for n in range(1, 7)) and full(trial, 1)
     trial_api = token(site, "trial@example.org")
     assert api_full(trial, trial_api, 5) and miniflux_full(trial, trial_api) == set(range(1, 7))
+    assert greader_full(trial) == set(range(1, 7))
     assert search_full(trial) == set(range(1, 7))
 
     # a member

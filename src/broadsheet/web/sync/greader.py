@@ -22,6 +22,7 @@ from broadsheet.core import Broadsheet
 from broadsheet.extract.sanitize import sanitize_html
 from broadsheet.storage.read_marks import select_entries
 from broadsheet.types import Article, Source, User
+from broadsheet.web.membership import gate_sync
 from broadsheet.web.sync.auth import sign_in
 from broadsheet.web.sync.miniflux import saved_among
 
@@ -167,7 +168,8 @@ def stream_contents(
     ids, more = _select(request, user, _stream(broadsheet, stream_id), n=n, r=r, xt=xt, c=c)
     read = broadsheet.store.read_marks.read_among(user.id, ids)
     saved = saved_among(broadsheet, user, ids)
-    items = [_item(broadsheet.get_article(i), i in read, i in saved) for i in ids]
+    found = gate_sync(request, user, [broadsheet.get_article(i) for i in ids])  # the paywall
+    items = [_item(a, a.id in read, a.id in saved) for a in found]
     body: dict[str, Any] = {"id": stream_id, "updated": int(broadsheet.now().timestamp()),
                             "items": items}  # fmt: skip
     if more:

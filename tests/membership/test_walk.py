@@ -184,6 +184,10 @@ def test_free_trial_member_and_the_publisher_report(site: Broadsheet, clock: Clo
         ["2026-12", "All publishers", "8", "2", "1.000000"],
     ]
 
+    signed_out = member.post("/signout", follow_redirects=False)
+    assert signed_out.headers["clear-site-data"] == '"cache", "storage"'
+    member.sign_in("member@example.org")
+
     # the trial ends: back to the free limit, in the same month
     clock.advance(days=14)
     assert "3 of 3 free articles left" in trial.get("/settings").text
@@ -211,6 +215,9 @@ def test_membership_off_shows_everything(tmp_path: Path, clock: Clock) -> None:
     assert all(full(anon, n) for n in range(1, 6))
     assert "Everything here is free to read" in anon.get("/membership").text
     assert "bs_reader" not in anon.client.cookies
+    reader = browser(bs)
+    reader.sign_up("ada@example.org")
+    assert "clear-site-data" not in reader.post("/signout", follow_redirects=False).headers
     bs.close()
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from broadsheet.membership.chart import publisher_chart_svg
 from broadsheet.membership.policy import AccessDecision, PlanStatus, ReaderState, month_of
@@ -300,9 +301,19 @@ async def webhook(request: Request) -> Response:
     return JSONResponse({"status": "ok", "event": event.id})
 
 
+async def _forget_offline_copies(request: Request, call_next: RequestResponseEndpoint) -> Response:
+    """Signing out wipes the browser's offline copies (Cache Storage, the service worker): a
+    member's full articles must not stay readable, offline, to whoever uses the device next."""
+    response = await call_next(request)
+    if request.method == "POST" and request.url.path == "/signout" and memberships(request).enabled:
+        response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
+
+
 def install(app: FastAPI) -> None:
     """The routes, the account summary for templates, and the webhook. The webhook is a plain
     route, outside the router whose dependencies check CSRF and load the viewer."""
     app.add_route("/membership/webhook", webhook, methods=["POST"])
+    app.add_middleware(BaseHTTPMiddleware, dispatch=_forget_offline_copies)
     app.state.templates.env.globals["membership_summary"] = membership_summary
     app.include_router(router)

@@ -144,10 +144,12 @@ class _PageState:
         topics: npt.NDArray[np.int32],
         prefer: npt.NDArray[np.bool_] | None,
     ) -> int | None:
-        fits = self.available & (self.topic_counts[topics] < self.cap) | (topics == self.pad)
-        fits &= self.available & ((topics != self.last_topic) | (topics == self.pad))
+        untopical = topics == self.pad
+        under_cap = (self.topic_counts[topics] < self.cap) | untopical
+        new_topic = (topics != self.last_topic) | untopical
+        fits = self.available & under_cap & new_topic
         tiers = [fits & prefer] if prefer is not None else []
-        for allowed in [*tiers, fits, self.available & (topics != self.last_topic), self.available]:
+        for allowed in [*tiers, fits, self.available & new_topic, self.available]:
             if allowed.any():
                 return int(np.argmax(np.where(allowed, value, -np.inf)))
         return None

@@ -81,6 +81,7 @@ def test_articles_are_placed_merged_and_restored(store: Store) -> None:
     assert store.stories.story_of(b1) == (quake[0], None)
     assert store.stories.get_story(quake[0]).article_count == 4
 
+    assigner.lead.release()  # the first process stops
     restarted = StoryAssigner(store, now=lambda: NOW, make_clusterer=KeywordClusterer)
     assert restarted.restore() == 4
     clusterer = restarted.clusterer
@@ -89,6 +90,7 @@ def test_articles_are_placed_merged_and_restored(store: Store) -> None:
     add(store, "vote recount", "two.example", 10)
     restarted.assign_pending()
     assert store.stories.resolve(store.stories.story_of(b1)[0]).article_count == 5  # type: ignore[index]
+    restarted.lead.release()
 
 
 @pytest.fixture
@@ -172,3 +174,16 @@ def test_a_split_moves_earlier_articles_and_recounts(store: Store) -> None:
     assert (moved_into.article_count, moved_into.outlet_count, moved_into.headline) == (
         2, 2, "Protest",
     )  # fmt: skip
+
+
+def test_only_one_process_assigns_at_a_time(store: Store) -> None:
+    add(store, "quake hits city", "one.example", 60)
+    first = StoryAssigner(store, now=lambda: NOW, make_clusterer=KeywordClusterer)
+    second = StoryAssigner(store, now=lambda: NOW, make_clusterer=KeywordClusterer)
+    assert first.assign_pending() == 1
+    add(store, "quake toll rises", "two.example", 50)
+    if store.engine.dialect.name == "postgresql":
+        assert second.assign_pending() == 0  # the first process leads
+        first.lead.release()
+    assert second.assign_pending() == 1
+    second.lead.release()

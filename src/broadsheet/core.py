@@ -212,6 +212,8 @@ class Broadsheet:
 
     def close(self) -> None:
         if not self._closed:
+            if self._assigner is not None:
+                self._assigner.lead.release()
             self.store.close()
             self._closed = True
 

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select
+from sqlalchemy import Engine, and_, func, select, text
 
 from broadsheet.exceptions import NotFound
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import UTCDateTime, articles, sources, stories, story_articles
 from broadsheet.types import Story
 
-__all__ = ["PendingArticle", "StoryMember", "StoryStore", "members_of"]
+__all__ = ["AssignmentLead", "PendingArticle", "StoryMember", "StoryStore", "members_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,3 +276,44 @@ def members_of(engine: Engine, story_ids: Iterable[int]) -> list[StoryMember]:
             StoryMember(r.story_id, r.id, r.source_id, _aware(r.when), r.syndication_group)
             for r in conn.execute(query)
         ]
+
+
+class AssignmentLead:
+    """Makes one process at a time the one that assigns stories.
+
+    On PostgreSQL a session advisory lock, held on a connection kept open for as long as this
+    process leads: a process that dies drops the connection and with it the lead. SQLite has a
+    single writer and one process serving it, so its holder always leads.
+    """
+
+    LOCK_KEY = 0x62726F6164  # "broad"
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: Any = None
+
+    def acquire(self) -> bool:
+        """Whether this process leads (now or from before)."""
+        if self.engine.dialect.name != "postgresql":
+            return True
+        if self._connection is not None:
+            return True
+        connection = self.engine.connect()
+        held = connection.execute(
+            text("SELECT pg_try_advisory_lock(:key)"), {"key": self.LOCK_KEY}
+        ).scalar_one()
+        connection.commit()
+        if held:
+            self._connection = connection
+        else:
+            connection.close()
+        return bool(held)
+
+    def release(self) -> None:
+        if self._connection is not None:
+            # Unlock explicitly: closing only returns the connection to the pool, lock and all.
+            self._connection.execute(
+                text("SELECT pg_advisory_unlock(:key)"), {"key": self.LOCK_KEY}
+            )
+            self._connection.close()
+            self._connection = None

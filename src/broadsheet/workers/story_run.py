@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from broadsheet.storage import Store
-from broadsheet.storage.stories import PendingArticle
+from broadsheet.storage.stories import AssignmentLead, PendingArticle
 from broadsheet.understand.stories import StoryAssignment, StoryDoc
 
 __all__ = ["Clusterer", "StoryAssigner"]
@@ -57,6 +57,7 @@ class StoryAssigner:
         self.syndication = syndication
         make = make_clusterer or _default_clusterer
         self.clusterer = make(lambda: store.stories.create_story(self.now()))
+        self.lead = AssignmentLead(store.engine)
         self._restored = False
 
     def restore(self) -> int:
@@ -74,7 +75,12 @@ class StoryAssigner:
         return len(members)
 
     def assign_pending(self, *, limit: int = 1000) -> int:
-        """Assign every waiting article (up to ``limit``); returns how many were assigned."""
+        """Assign every waiting article (up to ``limit``); returns how many were assigned.
+
+        Only the process that leads assigns (one clusterer must see every article); the others
+        return 0 and take over when the leader is gone."""
+        if not self.lead.acquire():
+            return 0
         if not self._restored:
             self.restore()
         pending = self.store.stories.pending_articles(limit=limit)

@@ -27,13 +27,12 @@ MAX_DEPTH = 200
 MAX_PARSED_CHARS = 3_000_000
 _BULKY = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
-_SPACE = re.compile(r"\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def squash(text: str) -> str:
     """Collapse runs of whitespace to one space and strip the ends."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def decode(data: bytes) -> str:
@@ -84,7 +83,9 @@ def parse(html: str | bytes) -> ParsedPage:
     if len(html) > MAX_BYTES:
         raise ExtractionError(f"page too large ({len(html)} bytes, limit {MAX_BYTES})")
     text = decode(html) if isinstance(html, bytes) else html
-    text, cut = _bounded(_CONTROL.sub("", text))
+    if _CONTROL.search(text):
+        text = _CONTROL.sub("", text)
+    text, cut = _bounded(text)
     if not text.strip():
         raise ExtractionError("empty page")
     parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)

@@ -22,7 +22,13 @@ from broadsheet.types import Author, LeadImage
 __all__ = ["PageMetadata", "parse_datetime", "read_metadata", "scoped_metadata"]
 
 _TITLE_SEPARATORS = re.compile(r"\s+[|\-\u2013\u2014\u00b7:\u00bb]\s+")
-_BY = re.compile(r"^\s*(by|von|par|por|di)\s+", re.I)
+_BY = re.compile(r"^\s*(by|von|par|por|di)(\s+|$)", re.I)
+_ROLE_SEPARATOR = re.compile(r"\s*[,|]\s*")
+_DATE = re.compile(
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?\s+\d{1,2}\b"
+    r"|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b"
+)
 _BYLINE_WORDS = frozenset({"byline", "author", "authors", "writer"})
 _AGENCY_NAMES = "|".join(sorted(map(re.escape, WIRE_AGENCIES), key=len, reverse=True))
 _TRAILING_AGENCY = re.compile(rf"[\s,]+(?:of\s+|for\s+)?(?:the\s+)?({_AGENCY_NAMES})$")
@@ -98,28 +104,35 @@ def _person(value: Any) -> Author | None:
         return author_from_byline(value)
     if not isinstance(value, dict):
         return None
-    name = text_value(value.get("name"))
-    if not name:
+    byline = author_from_byline(text_value(value.get("name")) or "")
+    if byline is None:
         return None
     parts = [
+        byline.role,
         text_value(value.get("jobTitle")),
         _name(value.get("affiliation") or value.get("worksFor")),
     ]
-    role = ", ".join(p for p in parts if p) or None
-    return Author(name, role)
+    return Author(byline.name, ", ".join(p for p in parts if p) or None)
 
 
 def author_from_byline(text: str) -> Author | None:
-    """``"By Scott Lucas, Professor of International Politics"`` → name and role."""
-    text = _BY.sub("", squash(text)).strip(" ,|")
+    """``"By Scott Lucas, Professor of International Politics"`` → name and role.
+
+    A date printed after the byline (``"Jane Roe | November 18, 2019 12:01 PM"``) is cut off;
+    a wire agency at the end (``"ELLEN MARSH Associated Press"``) becomes the role.
+    """
+    text = _BY.sub("", squash(text))
+    date = _DATE.search(text)
+    text = (text[: date.start()] if date else text).strip(" ,|\u2022-")
     if not text or len(text) > 200:
         return None
     agency = _TRAILING_AGENCY.search(text)
     if agency and agency.start() > 0:
-        name, role = text[: agency.start()].strip(" ,"), agency.group(1)
+        name, role = text[: agency.start()].strip(" ,|"), agency.group(1)
     else:
-        name, _, role = (part.strip() for part in text.partition(","))
-    if name.isupper():
+        name, role = _ROLE_SEPARATOR.split(text, maxsplit=1)[0], ""
+        role = text[len(name) :].strip(" ,|")
+    if name.isupper() and name not in WIRE_AGENCIES:
         name = name.title()
     return Author(name, role or None) if name else None
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from broadsheet.storage import Store
 from broadsheet.storage.search import MARK_END, MARK_START, SearchQuery
 from broadsheet.types import Author, ExtractedArticle
@@ -73,3 +75,13 @@ def test_index_follows_updates_and_hostile_queries(store: Store) -> None:
     assert [h.article.id for h in store.search.search(SearchQuery("ash")).hits] == [ids["volcano"]]
     for hostile in ('"', "AND OR NOT", "title:x*", "' OR 1=1 --", "   ", "NEAR(a b)"):
         store.search.search(SearchQuery(hostile))
+
+
+def test_counting_stops_at_the_cap(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.storage import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    for n in range(4):
+        _save(store, n, f"Volcano {n}", f"Lava everywhere, day {n}.")
+    results = store.search.search(SearchQuery("lava", limit=2))
+    assert results.capped and results.total == 3 and len(results.hits) == 2

@@ -20,9 +20,20 @@ from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles
 from broadsheet.types import Article
 
-__all__ = ["MARK_END", "MARK_START", "SearchHit", "SearchIndex", "SearchQuery", "SearchResults"]
+__all__ = [
+    "COUNT_CAP",
+    "MARK_END",
+    "MARK_START",
+    "SearchHit",
+    "SearchIndex",
+    "SearchQuery",
+    "SearchResults",
+]
 
 MARK_START, MARK_END = "\x02", "\x03"
+# Counting every match of a common word costs as much as the search itself; past this, the count
+# stops and the results say "more than".
+COUNT_CAP = 1000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -55,8 +66,14 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
+    """A page of hits and how many match in all (counted up to ``COUNT_CAP``, then ``capped``)."""
+
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
+
+    @property
+    def capped(self) -> bool:
+        return self.total > COUNT_CAP
 
 
 class SearchIndex:
@@ -87,6 +104,11 @@ def _filters(query: SearchQuery) -> list[Any]:
     return conditions
 
 
+def _count(conn: Any, matched: Any) -> int:
+    capped = matched.limit(COUNT_CAP + 1).subquery()
+    return int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
+
+
 def _newest() -> Any:
     return func.coalesce(articles.c.published, articles.c.created_at).desc()
 
@@ -113,7 +135,7 @@ class _SQLite:
 
     def run(self, engine: Engine, query: SearchQuery) -> SearchResults:
         match = " ".join('"' + w.replace('"', "") + '"' for w in query.words)
-        fts_col = literal_column("article_fts")
+        fts_col: Any = literal_column("article_fts")
         matched = (
             select(articles.c.id)
             .select_from(self.fts.join(articles, articles.c.id == self.fts.c.rowid))
@@ -131,8 +153,7 @@ class _SQLite:
             ).where(fts_col.op("MATCH")(match), self.fts.c.rowid.in_(ids))
 
         with engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(matched.subquery())).scalar_one()
-            return SearchResults(_hits(conn, ranked, marks), int(total))
+            return SearchResults(_hits(conn, ranked, marks), _count(conn, matched))
 
 
 class _Postgres:
@@ -168,8 +189,7 @@ class _Postgres:
             ).where(articles.c.id.in_(ids))
 
         with engine.connect() as conn:
-            total = conn.execute(select(func.count()).select_from(matched.subquery())).scalar_one()
-            return SearchResults(_hits(conn, ranked, marks), int(total))
+            return SearchResults(_hits(conn, ranked, marks), _count(conn, matched))
 
 
 def _regconfig() -> Any:

@@ -137,3 +137,18 @@ def test_old_articles_and_empty_index() -> None:
     cfg = ForYouConfig(max_age_days=0.1)
     assert all(topic_of(i) in TOPICS for i in page([], config=cfg))
     assert len(page([], config=cfg)) == 6  # one per topic published within ~2.4 h
+
+
+def test_follow_and_likes_change_the_page_with_reasons_and_erasing_resets_it() -> None:
+    """The issue's "done when": follow a topic, like a few articles, see why; erase, start over."""
+    cold = page([])
+    signals = [signal("follow", "climate", target_kind="topic", hours_ago=3)]
+    signals += [signal("more", f"science-{n}-0", hours_ago=2 - n / 2) for n in range(3)]
+    warm = page(signals)
+    reasons = {i.reason for i in warm}
+    assert "because you follow climate" in reasons
+    assert any(
+        r.startswith("because you read about") or r == "like articles you read" for r in reasons
+    )
+    assert [i.article_id for i in warm] != [i.article_id for i in cold]
+    assert page(erase_signals(signals, "ann")) == cold

@@ -91,6 +91,7 @@ class CandidateIndex:
         top = float(pop.max()) if len(pop) else 0.0
         self.popularity = (pop / top if top > 0 else pop).astype(np.float32)
         self.vectors = self._vectors(dim)
+        self._curves: dict[float, tuple[float, Floats]] = {}
 
     def __len__(self) -> int:
         return len(self.candidates)
@@ -102,6 +103,15 @@ class CandidateIndex:
     def get(self, article_id: str) -> Candidate | None:
         row = self.row_of.get(article_id)
         return None if row is None else self.candidates[row]
+
+    def freshness_curve(self, half_life_hours: float) -> tuple[float, Floats]:
+        """``2 ** ((published - newest) / half-life)`` per row, kept: a page only rescales it."""
+        cached = self._curves.get(half_life_hours)
+        if cached is None:
+            newest = float(self.published.max()) if len(self.published) else 0.0
+            curve = np.exp2((self.published - newest) / (half_life_hours * 3600.0))
+            cached = self._curves[half_life_hours] = (newest, curve.astype(np.float32))
+        return cached
 
     def rows_of_stories(self, story_ids: Iterable[str]) -> Ints:
         """Rows whose story is one of ``story_ids``."""

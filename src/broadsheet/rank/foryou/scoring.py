@@ -73,9 +73,11 @@ def score_candidates(
 
 
 def freshness(index: CandidateIndex, now: datetime, half_life_hours: float) -> Floats:
-    """1 for an article published now, halving every ``half_life_hours``."""
-    age_h = np.maximum(now.timestamp() - index.published, 0.0) / 3600.0
-    return np.exp2(-age_h / half_life_hours).astype(np.float32)
+    """1 for an article published now (or later), halving every ``half_life_hours``."""
+    newest, curve = index.freshness_curve(half_life_hours)
+    scale = np.float32(np.exp2(-(now.timestamp() - newest) / (half_life_hours * 3600.0)))
+    out: Floats = np.minimum(curve * scale, np.float32(1.0))
+    return out
 
 
 def _content(profile: ReaderProfile, index: CandidateIndex, cfg: ForYouConfig) -> Floats:

@@ -23,6 +23,7 @@ from broadsheet.storage.ingestion import IngestStore, SourceSettings
 
 if TYPE_CHECKING:
     from broadsheet.coverage import ArticleContext
+    from broadsheet.for_you import ForYou
 
 __all__ = ["AddResult", "Broadsheet", "make_broadsheet"]
 
@@ -228,6 +229,17 @@ class Broadsheet:
             accounts = Accounts(self.store, self.settings, self.now, mailer)
             self.__dict__["_accounts"] = accounts
         return accounts
+
+    @property
+    def for_you(self) -> ForYou:
+        """For you pages and the signals they learn from (one warm candidate index a process)."""
+        service: ForYou | None = self.__dict__.get("_for_you")
+        if service is None:
+            from broadsheet.for_you import ForYou
+
+            service = ForYou(self.store, now=self.now)
+            self.__dict__["_for_you"] = service
+        return service
 
 
 def make_broadsheet(

@@ -355,3 +355,19 @@ membership_keys = Table(
     Column("name", String(64), primary_key=True),
     Column("value", String(128), nullable=False),
 )
+
+# -- For you: what each reader did or said, the only thing the recommender learns from ----------
+
+reader_signals = Table(
+    "reader_signals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("target_kind", String(16), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("weight", Float, nullable=False, server_default="1"),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_reader_signals_user_id", "user_id"),
+    Index("ix_reader_signals_at", "at"),
+)

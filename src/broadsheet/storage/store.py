@@ -22,6 +22,7 @@ from broadsheet.storage.api_tokens import ApiTokenStore
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.membership import MembershipStore
 from broadsheet.storage.read_marks import ReadMarks
+from broadsheet.storage.signals import SignalStore
 from broadsheet.storage.picks import CurationStore
 from broadsheet.storage.reading import ReadingStore
 from broadsheet.storage.schema import articles, entries, sources, story_articles, users
@@ -56,6 +57,7 @@ class Store:
         self.stories = StoryStore(engine)
         self.api_tokens = ApiTokenStore(engine)
         self.read_marks = ReadMarks(engine)
+        self.signals = SignalStore(engine)
         self.accounts = AccountStore(engine)
         self.reading = ReadingStore(engine)
         self.search = SearchIndex(engine)
@@ -264,6 +266,12 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(query.limit(limit).offset(offset)).all()
         return [_article(r) for r in rows]
+
+    @storage_errors("reading the newest article id")
+    def newest_article_id(self) -> int:
+        """The highest article id (0 for none): a cheap sign that articles have arrived."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(articles.c.id))).scalar_one() or 0)
 
     @storage_errors("counting articles")
     def count_articles(self, *, source_id: int | None = None) -> int:

@@ -119,8 +119,8 @@ def _conditions(rows: list[Row]) -> str:
     speeds = {name: (speed, cpu) for name, _, speed, cpu in rows}
     ours, peer = speeds.get("Broadsheet"), speeds.get("trafilatura 2.3 favor_precision")
     ratio = (
-        f" Broadsheet runs at {ours[0] / peer[0]:.1f}× the pages/s of trafilatura "
-        f"(favor_precision), {ours[1] / peer[1]:.1f}× in CPU time."
+        f" Broadsheet runs at {ours[0] / peer[0]:.1f}\u00d7 the pages/s of trafilatura "
+        f"(favor_precision), {ours[1] / peer[1]:.1f}\u00d7 in CPU time."
         if ours and peer
         else ""
     )

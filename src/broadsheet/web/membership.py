@@ -94,6 +94,8 @@ class ArticleGate:
         if self.paywall:
             response.headers["Cache-Control"] = "no-store, private"
             response.headers["X-Broadsheet-Paywall"] = "1"
+        elif self.context:  # membership is on: the page depends on who reads it
+            response.headers["Cache-Control"] = "private"
         return with_reader_cookie(request, response)
 
 

@@ -96,7 +96,14 @@ def parse(html: str | bytes) -> ParsedPage:
     if root is None:
         raise ExtractionError("could not parse the page")
     _flatten_deep(root)
+    _break_lines(root)
     return ParsedPage(root, cut)
+
+
+def _break_lines(root: Element) -> None:
+    """Give each ``<br>`` a line break of text, so that the words it separates stay apart."""
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
 
 
 def text_of(element: Element) -> str:

@@ -24,6 +24,7 @@ from broadsheet.storage.ingestion import IngestStore, SourceSettings
 if TYPE_CHECKING:
     from broadsheet.coverage import ArticleContext
     from broadsheet.for_you import ForYou
+    from broadsheet.membership.service import Memberships
 
 __all__ = ["AddResult", "Broadsheet", "make_broadsheet"]
 
@@ -229,6 +230,14 @@ class Broadsheet:
             accounts = Accounts(self.store, self.settings, self.now, mailer)
             self.__dict__["_accounts"] = accounts
         return accounts
+
+    @property
+    def membership(self) -> Memberships:
+        """Plans, the paywall's decisions, grants and the reading ledger (all open while
+        ``membership_enabled`` is off)."""
+        from broadsheet.membership.service import Memberships
+
+        return Memberships(self.store, self.settings, self.now)
 
     @property
     def for_you(self) -> ForYou:

@@ -4,6 +4,7 @@ reader, article and day, the publisher report, webhook replays, keys."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from broadsheet.membership.policy import grant_membership, start_trial
 from broadsheet.storage import Store
@@ -80,3 +81,22 @@ def test_webhook_events_are_remembered_and_keys_kept(store: Store) -> None:
     assert not store.membership.remember_event("evt_1", "membership.started", now=NOW)
     key = store.membership.key("anonymous-reader")
     assert len(key) == 64 and store.membership.key("anonymous-reader") == key
+
+
+def test_the_broadsheet_object_lists_articles_for_sync_apps(tmp_path: Path) -> None:
+    from broadsheet.config import Settings
+    from broadsheet.core import make_broadsheet
+
+    bs = make_broadsheet(Settings(data_dir=tmp_path, membership_enabled=True), now=lambda: NOW)
+    admin = bs.accounts.add_user("ada@example.org", "a long enough password")  # the first
+    bs.accounts.add_user("bob@example.org", "a long enough password")
+    bob = bs.store.get_user_by_email("bob@example.org")[0]
+    ids = [_article(bs.store, n) for n in (1, 2)]
+    found = [bs.get_article(i) for i in ids]
+    assert [a.text for a in bs.membership.listable(bob, found)] == ["Body 1", "Body 2"]  # trial
+    bs.membership.end(bob.id)
+    article = ExtractedArticle(title="Long", text="First.\nSecond.", html="<p>First.</p>")
+    long = bs.store.save_article(article, url="https://x.example/l", source_id=None, now=NOW)
+    assert bs.membership.listable(bob, [bs.get_article(long.id)])[0].text == "First."
+    assert bs.membership.listable(admin, [bs.get_article(long.id)])[0].text == "First.\nSecond."
+    bs.close()

@@ -125,6 +125,15 @@ class Memberships:
         decision = decide_access(reader, article, now=self.now(), settings=self.rules)
         return decision.full and not decision.consumes_free_read
 
+    def listable(self, user: User, found: list[Article]) -> list[Article]:
+        """Articles as a sync API (Miniflux, Google Reader, Fever) may list them to ``user``:
+        entries are listed, not read, so each carries its whole body only when reading it would
+        cost the reader nothing, else the preview."""
+        if not self.enabled:
+            return found
+        reader = self.reader_state(user, None)
+        return [a if self.peek(reader, a) else preview_of(a) for a in found]
+
     def open(self, reader: ReaderState, article: Article) -> AccessDecision:
         """Decide one full read and record it: a free read is counted; a trial reader's or
         member's read goes into the ledger once per day."""

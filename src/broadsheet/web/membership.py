@@ -46,9 +46,7 @@ _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 def memberships(request: Request) -> Memberships:
     found: Memberships | None = getattr(request.app.state, "memberships", None)
     if found is None:
-        broadsheet = _bs(request)
-        found = Memberships(broadsheet.store, broadsheet.settings, broadsheet.now)
-        request.app.state.memberships = found
+        found = request.app.state.memberships = _bs(request).membership
     return found
 
 
@@ -179,11 +177,7 @@ def api_article(request: Request, user: User, article: Article) -> dict[str, Any
 def gate_sync(request: Request, user: User, found: list[Article]) -> list[Article]:
     """Articles for a sync API (Miniflux, Google Reader): entries are listed, not read, so they
     carry the whole body only when reading it would cost the reader nothing, else the preview."""
-    service = memberships(request)
-    if not service.enabled:
-        return found
-    state = reader_state(request, user)
-    return [a if service.peek(state, a) else preview_of(a) for a in found]
+    return memberships(request).listable(user, found)
 
 
 # -- the reader's plan -------------------------------------------------------------------------

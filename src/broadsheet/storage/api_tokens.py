@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Engine, select
 
@@ -41,9 +42,15 @@ class ApiTokenStore:
         """A new token for the user: the record, and the secret (never stored, shown once)."""
         secret = PREFIX + secrets.token_urlsafe(32)
         with self.engine.begin() as conn:
+            email = conn.execute(select(users.c.email).where(users.c.id == user_id)).scalar_one()
+            fever = hashlib.md5(f"{email}:{secret}".encode(), usedforsecurity=False).hexdigest()
             result = conn.execute(
                 api_tokens.insert().values(
-                    user_id=user_id, name=name, token_hash=_hash(secret), created_at=now
+                    user_id=user_id,
+                    name=name,
+                    token_hash=_hash(secret),
+                    created_at=now,
+                    fever_key=fever,
                 )
             )
             key = result.inserted_primary_key
@@ -53,11 +60,19 @@ class ApiTokenStore:
     @storage_errors("checking an API token")
     def user_for(self, secret: str, *, now: datetime) -> User | None:
         """The token's user (and the token marked used), or None for an unknown token."""
+        return self._user_where(api_tokens.c.token_hash == _hash(secret), now)
+
+    @storage_errors("checking a Fever key")
+    def user_for_fever_key(self, key: str, *, now: datetime) -> User | None:
+        """The user whose token gives this Fever key, md5("email:token")."""
+        return self._user_where(api_tokens.c.fever_key == key.strip().lower(), now)
+
+    def _user_where(self, condition: Any, now: datetime) -> User | None:
         query = (
             select(api_tokens.c.id, users.c.id.label("uid"), users.c.email, users.c.role,
                    users.c.created_at)
             .join(users, users.c.id == api_tokens.c.user_id)
-            .where(api_tokens.c.token_hash == _hash(secret))
+            .where(condition)
         )  # fmt: skip
         with self.engine.begin() as conn:
             row = conn.execute(query).first()

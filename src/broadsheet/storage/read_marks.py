@@ -10,7 +10,7 @@ from sqlalchemy import Engine, and_, delete, exists, func, select
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles, read_marks, saved_articles
 
-__all__ = ["ReadMarks", "select_entries"]
+__all__ = ["ReadMarks", "page_by_id", "select_entries"]
 
 
 class ReadMarks:
@@ -92,3 +92,25 @@ def select_entries(
         ids = [r.id for r in conn.execute(query)]
         total = int(conn.execute(count).scalar_one())
     return ids, total
+
+
+@storage_errors("paging articles by id")
+def page_by_id(
+    engine: Engine,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    ids: Sequence[int] | None = None,
+    limit: int = 50,
+) -> list[int]:
+    """Article ids in id order, as apps that page by id ask: after an id (ascending), before
+    one (descending), or among given ids."""
+    query = select(articles.c.id).limit(limit)
+    if ids is not None:
+        query = query.where(articles.c.id.in_(list(ids))).order_by(articles.c.id)
+    elif before is not None:
+        query = query.where(articles.c.id < before).order_by(articles.c.id.desc())
+    else:
+        query = query.where(articles.c.id > (after or 0)).order_by(articles.c.id)
+    with engine.connect() as conn:
+        return [r.id for r in conn.execute(query)]

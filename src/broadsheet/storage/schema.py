@@ -283,6 +283,9 @@ api_tokens = Table(
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("last_used_at", UTCDateTime()),
+    # md5("email:token"), what Fever apps send: the protocol's own weak scheme, kept to it alone.
+    Column("fever_key", String(32)),
+    Index("ix_api_tokens_fever_key", "fever_key"),
 )
 
 # -- sync APIs: which articles each reader has read ---------------------------------------------

@@ -72,7 +72,7 @@ def create_app(
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     from broadsheet.web import api, feeds, foryou, membership, pages, stories
-    from broadsheet.web.sync import greader, miniflux
+    from broadsheet.web.sync import fever, greader, miniflux
 
     app.include_router(pages.router)
     app.include_router(stories.router)
@@ -82,5 +82,6 @@ def create_app(
     app.include_router(miniflux.router)
     membership.install(app)  # the paywall's pages, admin report and provider webhook
     app.include_router(greader.router)
+    app.include_router(fever.router)
     pages.install_error_pages(app)
     return app

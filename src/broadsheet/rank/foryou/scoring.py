@@ -97,8 +97,9 @@ def _affinity(profile: ReaderProfile, index: CandidateIndex, cfg: ForYouConfig) 
         (cfg.entity_share, profile.entity_affinity, index.entity_cols),
     ):
         if table.any():
+            scaled = share * table
             for col in cols:
-                out += share * table[col]
+                out += scaled[col]
     result: Floats = np.tanh(cfg.affinity_gain * out).astype(np.float32)
     return result
 

@@ -173,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--readers", type=int, default=400)
     ap.add_argument("--topics", type=int, default=30)
     ap.add_argument("--seed", type=int, default=SEED)
-    ap.add_argument("--speed-candidates", type=int, default=100_000)
+    ap.add_argument("--speed-candidates", type=int, default=100_000, help="0: no speed run")
     ap.add_argument("--speed-signals", type=int, default=1000)
     ap.add_argument("--speed-repeats", type=int, default=100)
     ap.add_argument("--speed-readers", type=int, default=3000, help="crowd for co-reading")
@@ -196,7 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     t = time.perf_counter()
     report = evaluate(data, embedder_named(args.embedder), seed=args.seed)
     print_report(report, time.perf_counter() - t)
-    p95 = speed(args.speed_candidates, args.speed_signals, args.speed_repeats, args.speed_readers)
+    p95 = (
+        speed(args.speed_candidates, args.speed_signals, args.speed_repeats, args.speed_readers)
+        if args.speed_candidates > 0
+        else float("nan")
+    )
     ours, pop = report.metrics["broadsheet"], report.metrics["popularity"]
     print(f"ratio ndcg@10 broadsheet/popularity: {ours['ndcg@10'] / pop['ndcg@10']:.2f}")
     print(

@@ -23,6 +23,8 @@ _PROSE_CHARS = 120
 # A block counts against its container by at most this many characters: one stray block (a
 # paragraph full of hover-card links) must not split an article in two.
 _COUNTED_CHARS = 80
+# A sentence keeps its place in the body unless more than this share of it is link text.
+_SENTENCE_LINK_DENSITY = 0.7
 _LONE_WORD = re.compile(r"^\w+$")
 # An unrendered WordPress shortcode: ``[button link="…"] Send us your review[/button]``.
 _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
@@ -156,12 +158,19 @@ def body_blocks(
             continue
         if _in_card(block, cards or set()):
             continue
-        if block.link_density > 0.5 and not _is_data_or_quote(block):
+        if _is_link_line(block) and not _is_data_or_quote(block):
             continue
         if _is_label(block) or _SHORTCODE.match(block.text):
             continue
         kept.append(block)
     return _trim_edges(kept)
+
+
+def _is_link_line(block: Block) -> bool:
+    """Mostly links, and not a sentence that merely links much of its words."""
+    if block.link_density <= 0.5:
+        return False
+    return not block.is_sentence or block.link_density > _SENTENCE_LINK_DENSITY
 
 
 def _is_label(block: Block) -> bool:

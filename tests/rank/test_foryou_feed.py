@@ -152,3 +152,13 @@ def test_follow_and_likes_change_the_page_with_reasons_and_erasing_resets_it() -
     )
     assert [i.article_id for i in warm] != [i.article_id for i in cold]
     assert page(erase_signals(signals, "ann")) == cold
+
+
+def test_reading_a_story_removes_its_other_versions_published_by_then() -> None:
+    index = world(copies=3)  # copy k of story n is published 2 + 3n + k hours ago
+    read = [signal("read_end", "films-1-0", hours_ago=0.5)]
+    ids = {i.article_id for i in page(read, index, limit=48)}
+    assert not ids & {"films-1-0", "films-1-1", "films-1-2"}
+    early = [signal("read_end", "films-0-2", hours_ago=3.5)]  # copies 0 and 1 came later
+    ids = {i.article_id for i in page(early, index, limit=48)}
+    assert ids & {"films-0-0", "films-0-1"}

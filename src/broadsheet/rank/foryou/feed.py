@@ -80,10 +80,21 @@ def _exclude(
     now: datetime,
     cfg: ForYouConfig,
 ) -> None:
-    """Already read, hidden, too old or not yet published: never on the page."""
+    """Already read, hidden, too old or not yet published: never on the page.
+
+    Reading one article of a story also removes the story's other articles published by then
+    (other outlets' versions, syndicated copies); what the story gains later may come back.
+    """
     gone = [index.row_of[a] for a in profile.seen | profile.hidden_articles if a in index.row_of]
     total[gone] = -np.inf
     total[index.rows_of_stories(profile.hidden_stories)] = -np.inf
+    if profile.read_stories:
+        read_at = np.full(len(index.stories) + 1, -np.inf)
+        for story, at in profile.read_stories.items():
+            code = index.stories.get(story)
+            if code is not None:
+                read_at[code] = at
+        total[index.published <= read_at[index.story_codes]] = -np.inf
     oldest = (now - timedelta(days=cfg.max_age_days)).timestamp()
     total[(index.published < oldest) | (index.published > now.timestamp())] = -np.inf
 

@@ -46,6 +46,7 @@ class ReaderProfile:
     seen: frozenset[str] = frozenset()
     hidden_articles: frozenset[str] = frozenset()
     hidden_stories: frozenset[str] = frozenset()
+    read_stories: dict[str, float] = field(default_factory=dict)  # story -> last read, epoch s
     signal_count: int = 0
 
     @property
@@ -73,6 +74,7 @@ class _Read:
     liked: dict[str, float] = field(default_factory=dict)
     seen: set[str] = field(default_factory=set)
     hidden: set[str] = field(default_factory=set)
+    read_rows: dict[int, float] = field(default_factory=dict)  # row -> last read, epoch s
     count: int = 0
 
     def add(self, s: Signal, strength: float, row: int | None) -> None:
@@ -86,6 +88,8 @@ class _Read:
         if s.kind in _POSITIVE_ARTICLE:
             self.seen.add(s.target)
             self.liked[s.target] = self.liked.get(s.target, 0.0) + strength
+            if row is not None:
+                self.read_rows[row] = max(self.read_rows.get(row, 0.0), s.at.timestamp())
         elif s.kind == "hide":
             self.hidden.add(s.target)
         if row is not None:
@@ -146,6 +150,7 @@ def _finish(reader_id: str, read: _Read, index: CandidateIndex) -> ReaderProfile
         seen=frozenset(read.seen - read.hidden),
         hidden_articles=frozenset(read.hidden),
         hidden_stories=frozenset(index.candidates[r].story_id for r in hidden_rows),
+        read_stories=_read_stories(read.read_rows, index),
         signal_count=read.count,
     )
 
@@ -160,6 +165,14 @@ def _spread(
         out += np.bincount(codes[:, k], weights=share, minlength=size + 1)
     out[size] = 0.0
     return out.astype(np.float32)
+
+
+def _read_stories(read_rows: dict[int, float], index: CandidateIndex) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for row, at in read_rows.items():
+        story = index.candidates[row].story_id
+        out[story] = max(out.get(story, 0.0), at)
+    return out
 
 
 def _excess(shares: Floats, prior: Floats) -> Floats:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import lxml.etree
+
 from broadsheet.extract.dom import Element, drop_tree, text_of
 
 __all__ = [
@@ -73,6 +75,8 @@ _SHARE_LIMIT = 0.3
 _KEPT_TAGS = frozenset(
     {"figure", "figcaption", "img", "picture", "blockquote", "tr", "td", "th", "tbody", "thead"}
 )
+# Elements whose attributes may hide them or give them a furniture role, found by lxml in C.
+_MARKED_HIDDEN_OR_ROLE = lxml.etree.XPath("//*[@hidden or @aria-hidden or @style or @role]")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -117,12 +121,8 @@ def is_furniture(element: Element) -> bool:
 
 def prune_tags(root: Element) -> None:
     """Remove the subtrees whose tag or role alone says they are not article prose."""
-    doomed = [
-        el
-        for el in root.iter()
-        if isinstance(el.tag, str) and el.tag not in ("html", "body") and _is_furniture_tag(el)
-    ]
-    _drop(doomed)
+    doomed = [*root.iter(*_DROP_TAGS), *_MARKED_HIDDEN_OR_ROLE(root)]
+    _drop([el for el in doomed if el.tag not in ("html", "body") and _is_furniture_tag(el)])
 
 
 def prune_names(container: Element) -> None:

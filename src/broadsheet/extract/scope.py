@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
+import lxml.etree
+
 from broadsheet.extract.dom import Element, squash, text_of
 
 __all__ = ["article_scope", "same_page"]
@@ -41,8 +43,13 @@ def _is_article(element: Element) -> bool:
     return "Article" in kind or "BlogPosting" in kind
 
 
+_ARTICLES = lxml.etree.XPath(
+    "//article | //*[contains(@itemtype, 'Article') or contains(@itemtype, 'BlogPosting')]"
+)
+
+
 def _outer_articles(root: Element) -> list[Element]:
-    found = [el for el in root.iter() if isinstance(el.tag, str) and _is_article(el)]
+    found: list[Element] = _ARTICLES(root)
     return [el for el in found if not any(_is_article(a) for a in el.iterancestors())]
 
 

@@ -92,6 +92,8 @@ def teaser_cards(root: Element) -> set[Element]:
     """Elements that are cards of a run of at least three alike siblings."""
     cards: set[Element] = set()
     for parent in root.iter():
+        if len(parent) < _RUN:
+            continue
         groups: dict[tuple[str, str], list[Element]] = defaultdict(list)
         for child in parent:
             if isinstance(child.tag, str) and child.tag in _CARD_TAGS:

@@ -39,4 +39,6 @@ def test_each_event_is_one_story_with_all_its_outlets(
         for card in top:
             page = client.get(f"/stories/{card.story.id}").text
             assert all(outlet in page for outlet in OUTLETS)
+            assert "<dt>Places</dt>" in page and 'class="summary"' in page
+            assert "Only here:" in page  # each outlet's distinctive sentences
     broadsheet.close()

@@ -109,7 +109,7 @@ def _outlets(
 ) -> tuple[OutletCoverage, ...]:
     by_outlet: dict[str, list[Article]] = defaultdict(list)
     for article in articles:
-        by_outlet[article.source_title or article.publisher or "Unknown outlet"].append(article)
+        by_outlet[_outlet(article)].append(article)
     outlets = [
         OutletCoverage(
             source=name,
@@ -133,12 +133,23 @@ class TextAnalysis:
 
 def _text_analysis(articles: list[Article]) -> TextAnalysis:
     """Summary, entities and each outlet's distinctive sentences, from the members' text."""
+    from broadsheet.understand.story_text import MemberText, analyse_story
+
     if not articles:
         return TextAnalysis()
-    lead = articles[0]
-    first = [p.strip() for p in lead.text.split("\n") if p.strip()]
-    summary = (lead.standfirst,) if lead.standfirst else tuple(first[:2])
-    return TextAnalysis(summary=summary)
+    members = [
+        MemberText(_outlet(a), a.title or "", a.text) for a in articles[:40]
+    ]  # the oldest forty say what the story is; more would only slow the page
+    found = analyse_story(members)
+    summary = found.summary or ((articles[0].standfirst,) if articles[0].standfirst else ())
+    return TextAnalysis(
+        summary=summary, people=found.people, organisations=found.organisations,
+        places=found.places, distinctive=found.distinctive,
+    )  # fmt: skip
+
+
+def _outlet(article: Article) -> str:
+    return article.source_title or article.publisher or "Unknown outlet"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,47 @@
+"""Story text: an extractive summary without repeats, named entities by kind, and the sentences
+only one outlet reported."""
+
+from __future__ import annotations
+
+from broadsheet.understand.story_text import MemberText, analyse_story
+from tests.outlets import COVERAGE
+
+
+def _members(part: list[tuple[str, str, str, str]]) -> list[MemberText]:
+    return [MemberText(outlet, title, body + ".") for outlet, _, title, body in part]
+
+
+def test_quake_story() -> None:
+    found = analyse_story(_members(COVERAGE[:3]))
+    assert len(found.summary) == 3
+    assert found.summary[0].startswith("A magnitude 7.1 earthquake struck near Antofagasta")
+    assert sum("7.1" in s for s in found.summary) <= 2  # the same fact is not told three times
+    assert set(found.places) >= {"Chile", "Antofagasta", "Calama"}
+    assert found.organisations == ("SENAPRED",)
+    only_andes = found.distinctive["andes-daily"]
+    assert any("Buildings swayed" in s for s in only_andes)
+    assert not any(
+        "Buildings swayed" in s
+        for o, v in found.distinctive.items()
+        if o != "andes-daily"
+        for s in v
+    )
+
+
+def test_people_organisations_and_places() -> None:
+    text = (
+        "Russian President Vladimir Putin is hosting his Iranian counterpart Masoud Pezeshkian on "
+        "Friday in Moscow. Vladimir Putin and Masoud Pezeshkian signed the pact. The union "
+        "Fellesforbundet was not involved. Neither was the Bank of England."
+    )
+    found = analyse_story([MemberText("wire", "Putin hosts Pezeshkian", text)])
+    assert set(found.people) == {"Vladimir Putin", "Masoud Pezeshkian"}
+    assert "Moscow" in found.places
+    assert {"Fellesforbundet", "Bank of England"} <= set(found.organisations)
+    assert found.distinctive == {}  # one outlet has nothing "only here"
+
+
+def test_empty_and_tiny_input() -> None:
+    assert analyse_story([]).summary == ()
+    tiny = analyse_story([MemberText("a", "Short", "Too short.")])
+    assert tiny.summary == () and tiny.people == ()

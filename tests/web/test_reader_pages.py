@@ -133,6 +133,10 @@ def test_follow_topics_and_sources_fill_the_following_section(broadsheet: Broads
     assert "Volcano erupts" in following and "From the Tribune" in following
     settings = reader.get("/settings").text
     assert "Tribune" in settings and "Unfollow" in settings
+    reader.post("/follow", {"kind": "entity", "key": "Hortensia Quill"})
+    add_article(broadsheet, 3, "Quill wins the vote", "Hortensia Quill was elected.")
+    following = reader.get("/").text.split('id="following-h"')[1].split('id="latest-h"')[0]
+    assert "Quill wins the vote" in following
     reader.post("/unfollow", {"kind": "topic", "key": "science"})
     assert "Follow Science" in reader.get("/topics/science").text
     assert reader.post("/follow", {"kind": "planet", "key": "x"}).status_code == 400
@@ -183,3 +187,21 @@ def test_pages_stay_light_and_script_free_inline(
         assert not re.search(r"<script(?![^>]*\ssrc=)", page.text), path  # no inline script
         assert " style=" not in page.text and "<style" not in page.text, path
         assert not re.search(r"<[^>]+\son[a-z]+\s*=", page.text), path  # no inline handlers
+
+
+def test_reading_view_shows_the_story_copies_and_related(broadsheet: Broadsheet) -> None:
+    now = broadsheet.now()
+    ids = []
+    for n, outlet in enumerate(("Tribune", "Post")):
+        source, _ = broadsheet.store.add_source(f"https://{n}.example/f", now=now, title=outlet)
+        ids.append(
+            add_article(broadsheet, n, f"Volcano {outlet}", f"Lava {n}.", source_id=source.id)
+        )
+    story = broadsheet.store.stories.create_story(now)
+    for article_id in ids:
+        broadsheet.store.stories.record_assignment(
+            article_id, story, now=now, syndication_group=1, headline="Volcano erupts"
+        )
+    page = new_reader(broadsheet).get(f"/articles/{ids[0]}").text
+    assert f'href="/stories/{story}">Full coverage' in page
+    assert "also in 1 outlet" in page and f'href="/articles/{ids[1]}">Post' in page

@@ -8,7 +8,9 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from broadsheet.core import Broadsheet
 from broadsheet.storage.reading import FOLLOW_KINDS
+from broadsheet.storage.search import SearchQuery
 from broadsheet.types import Article
 from broadsheet.web.auth import SignedIn, _bs, safe_next, viewer
 from broadsheet.web.pages import render
@@ -139,7 +141,7 @@ def home_sections(request: Request, page: int) -> dict[str, Any]:
         return {}
     broadsheet = _bs(request)
     user = viewer(request)
-    following = broadsheet.store.reading.list_following(user.id, limit=8) if user else []
+    following = _following(broadsheet, user.id) if user else []
     return {
         "top_stories": broadsheet.top_stories(limit=10),
         "picks": broadsheet.store.curation.active_picks(broadsheet.now(), limit=6),
@@ -147,19 +149,27 @@ def home_sections(request: Request, page: int) -> dict[str, Any]:
     }
 
 
+def _following(broadsheet: Broadsheet, user_id: int, limit: int = 8) -> list[Article]:
+    """Newest from followed sources and topics, and articles that name a followed person,
+    organisation or place (found through the search index)."""
+    found = {a.id: a for a in broadsheet.store.reading.list_following(user_id, limit=limit)}
+    for follow in broadsheet.store.reading.list_follows(user_id):
+        if follow.kind == "entity":
+            query = SearchQuery(follow.key, order="date", limit=4)
+            found.update(
+                (h.article.id, h.article) for h in broadsheet.store.search.search(query).hits
+            )
+    newest = sorted(found.values(), key=lambda a: (a.published or a.created_at, a.id), reverse=True)
+    return newest[:limit]
+
+
 def article_extras(request: Request, article: Article) -> dict[str, Any]:
-    """The reading view's reader parts: saved or not, the story it belongs to, its copies; and a
-    signed-in read goes into the reader's history."""
+    """The reading view's reader parts: saved or not, and the article's story, copies and related
+    stories; a signed-in read goes into the reader's history."""
     broadsheet = _bs(request)
     user = viewer(request)
-    extras: dict[str, Any] = {"saved": False, "story_id": None, "copies": 0}
+    saved = False
     if user is not None:
         broadsheet.store.reading.record_read(user.id, article.id, now=broadsheet.now())
-        extras["saved"] = broadsheet.store.reading.is_saved(user.id, article.id)
-    membership = broadsheet.store.stories.story_of(article.id)
-    if membership is not None:
-        story_id, group = membership
-        extras["story_id"] = story_id
-        if group is not None:
-            extras["copies"] = max(0, len(broadsheet.store.stories.copies_of(group)) - 1)
-    return extras
+        saved = broadsheet.store.reading.is_saved(user.id, article.id)
+    return {"saved": saved, "context": broadsheet.article_context(article.id)}

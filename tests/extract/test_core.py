@@ -117,3 +117,16 @@ def test_library_entry_points() -> None:
 def test_pages_without_article_raise(page: str | bytes) -> None:
     with pytest.raises(ExtractionError):
         extract(page)
+
+
+APP_SHELL = """<html><head><title>Night trains return</title>
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Night trains return",
+"articleBody": "Night trains are coming back to the continent's timetables after two decades of decline.\\n\\nOperators say demand from travellers avoiding short flights has doubled since 2019, and three new routes open in December.\\n\\nSleeper cars remain scarce, and the first trains are already fully booked."}
+</script></head><body><div id="app"><nav><a href="/">Home</a></nav><p>Loading…</p></div></body></html>"""
+
+
+def test_structured_body_when_scripts_render_the_text() -> None:
+    article = extract(APP_SHELL)
+    assert article.text.split("\n")[0].startswith("Night trains are coming back")
+    assert len(article.text.split("\n")) == 3
+    assert article.html.count("<p>") == 3

@@ -1,11 +1,12 @@
 """With membership on, every path that shows an article walked as an anonymous reader, a free
 reader over the limit, a trial reader and a member, in-process, on the test clock: the reading view,
-search snippets, the JSON API, the Miniflux and Google Reader APIs, outgoing feeds, background fetches (the service
+search snippets, the JSON API, the Miniflux, Google Reader and Fever APIs, outgoing feeds, background fetches (the service
 worker's offline copies), then the publisher report that counts the reads."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterator
 from datetime import timedelta
@@ -89,6 +90,12 @@ def greader_full(reader: Reader) -> set[int]:
     return {n for n in range(1, 7) for i in items if f"Deep-{n}" in i["summary"]["content"]}
 
 
+def fever_full(reader: Reader, headers: dict[str, str], email: str) -> set[int]:
+    key = hashlib.md5(f"{email}:{headers['Authorization'].split()[1]}".encode()).hexdigest()
+    found = reader.client.post("/api/fever/?api&items&since_id=0", data={"api_key": key}).json()
+    return {i["id"] for i in found["items"] if f"Deep-{i['id']}" in i["html"]}
+
+
 def search_full(reader: Reader) -> set[int]:
     page = reader.get(f"/search?q={SECRET_WORD}")
     assert page.status_code == 200
@@ -158,6 +165,7 @@ def test_free_trial_member_and_the_publisher_report(site: Broadsheet, clock: Clo
     assert api_full(free, free_api, 1) and not api_full(free, free_api, 5)
     assert miniflux_full(free, free_api) == {1, 2, 3}
     assert greader_full(free) == {1, 2, 3}
+    assert fever_full(free, free_api, "free@example.org") == {1, 2, 3}
     assert search_full(free) == {1, 2, 3}
     assert not full(free, 5)
 
@@ -168,6 +176,7 @@ def test_free_trial_member_and_the_publisher_report(site: Broadsheet, clock: Clo
     trial_api = token(site, "trial@example.org")
     assert api_full(trial, trial_api, 5) and miniflux_full(trial, trial_api) == set(range(1, 7))
     assert greader_full(trial) == set(range(1, 7))
+    assert fever_full(trial, trial_api, "trial@example.org") == set(range(1, 7))
     assert search_full(trial) == set(range(1, 7))
 
     # a member

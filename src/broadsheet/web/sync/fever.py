@@ -67,7 +67,8 @@ def _items(broadsheet: Broadsheet, user: User, query: dict[str, str]) -> dict[st
         chosen = page_by_id(engine, after=since, limit=PAGE)
     read = broadsheet.store.read_marks.read_among(user.id, chosen)
     saved = saved_among(broadsheet, user, chosen)
-    items = [_item(broadsheet.get_article(i), i in read, i in saved) for i in chosen]
+    found = broadsheet.membership.listable(user, [broadsheet.get_article(i) for i in chosen])
+    items = [_item(a, a.id in read, a.id in saved) for a in found]  # the paywall: listable
     return {"items": items, "total_items": broadsheet.store.count_articles()}
 
 

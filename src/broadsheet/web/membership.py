@@ -2,8 +2,8 @@
 plan, the admin's memberships and publisher report, and the payment provider's webhook.
 
 Paths gated here: the reading view (``article_gate``), search snippets (``gate_search``), the JSON
-API's article (``api_article``), sync API entries (``gate_sync``). Outgoing feeds carry no body
-while membership is on (feeds.py).
+API's article (``api_article``), sync API entries (``gate_sync``; Fever calls ``listable``).
+Outgoing feeds carry no body while membership is on (feeds.py).
 A background fetch (a service worker or ``cache.addAll`` filling the offline copy, a prefetch) is
 never counted as a read and gets the full body only when reading would cost nothing; a gated page
 is sent ``Cache-Control: no-store``.

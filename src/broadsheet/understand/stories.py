@@ -91,7 +91,7 @@ class _Doc:
     weights: array[float]
     when: datetime | None
     story: int = 0
-    top: list[float] = field(default_factory=list)
+    top: list[tuple[float, int]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -149,7 +149,8 @@ class StoryClusterer:
         entry, query = self._admit(doc)
         hood = self._neighbourhood(entry, self._neighbour_sims(entry, query))
         sims = cosine_matrix([d.terms for d in hood], [d.weights for d in hood])
-        density = np.array([self._density(d) for d in hood])
+        guess = hood[1].story if len(hood) > 1 else 0
+        density = np.array([self._density(d, d.story or guess) for d in hood])
         labels = cluster_neighbourhood(
             sims, density, threshold=self.config.threshold, crowding=self.config.crowding
         )
@@ -223,22 +224,32 @@ class StoryClusterer:
         """Cosines to candidate neighbours, nearest first; updates the nearest-neighbour lists."""
         sims = [(_dot(query, other), other) for other in self._candidates(query)]
         for sim, other in sims:
-            self._push_top(other.top, sim)
-            self._push_top(entry.top, sim)
+            self._push_top(other.top, sim, entry.key)
+            self._push_top(entry.top, sim, other.key)
         sims.sort(key=lambda pair: -pair[0])
         return sims[: self.config.nearest]
 
-    def _push_top(self, top: list[float], sim: float) -> None:
-        if len(top) < self.config.neighbours:
-            top.append(sim)
+    def _push_top(self, top: list[tuple[float, int]], sim: float, key: int) -> None:
+        if len(top) < self.config.neighbours * 3:
+            top.append((sim, key))
             top.sort(reverse=True)
-        elif sim > top[-1]:
-            top[-1] = sim
+        elif sim > top[-1][0]:
+            top[-1] = (sim, key)
             top.sort(reverse=True)
 
-    def _density(self, doc: _Doc) -> float:
+    def _density(self, doc: _Doc, story: int) -> float:
+        """Mean cosine to the ``k`` nearest articles outside ``story`` (the prior fills gaps).
+
+        Leaving out the article's own story keeps a big, tight story from looking crowded.
+        """
         k = self.config.neighbours
-        return max((sum(doc.top) + (k - len(doc.top)) * self.config.density_prior) / k, 0.02)
+        docs = self._docs
+        sims = [
+            sim
+            for sim, key in doc.top
+            if key in docs and (not story or docs[key].story != story)
+        ][:k]
+        return max((sum(sims) + (k - len(sims)) * self.config.density_prior) / k, 0.02)
 
     def _neighbourhood(self, entry: _Doc, nearest: list[tuple[float, _Doc]]) -> list[_Doc]:
         """The new article, its nearest articles, and the recent members of their stories."""

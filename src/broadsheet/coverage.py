@@ -46,8 +46,13 @@ def top_story_cards(
     window: timedelta = timedelta(hours=48),
     standing: Mapping[int, float] | None = None,
 ) -> list[StoryCard]:
-    """The top stories of the last ``window``, each with its lead article and outlets."""
-    stories = {s.id: s for s in store.stories.recent_stories(now - window, limit=limit * 10)}
+    """The top stories of the last ``window``, each with its lead article and outlets. A quiet
+    install (or one just filled from old archives) looks further back rather than show none."""
+    stories: dict[int, Story] = {}
+    for span in (window, window * 4, window * 16):
+        stories = {s.id: s for s in store.stories.recent_stories(now - span, limit=limit * 10)}
+        if len(stories) >= min(limit, 5):
+            break
     by_story: dict[int, list[StoryMember]] = defaultdict(list)
     for member in store.stories.members(stories):
         by_story[member.story_id].append(member)

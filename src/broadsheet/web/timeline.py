@@ -32,12 +32,13 @@ def timeline_svg(times: Sequence[datetime]) -> str:
     counts = Counter(int((t - start) / size) for t in times)
     buckets = max(counts) + 1
     tallest = max(counts.values())
-    bar = (WIDTH - 2 * PAD) / buckets
+    slot = (WIDTH - 2 * PAD) / buckets
+    bar = min(slot, 48.0)  # a few buckets should not become a wall of colour
     bars = []
     for index in range(buckets):
         count = counts.get(index, 0)
         h = (HEIGHT - 2 * PAD) * count / tallest
-        x, y = PAD + index * bar, HEIGHT - PAD - h
+        x, y = PAD + index * slot + (slot - bar) / 2, HEIGHT - PAD - h
         label = f"{(start + index * size):%d %b %H:%M}: {count} article{'s' if count != 1 else ''}"
         bars.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{max(bar - 2, 1):.1f}" height="{h:.1f}" '

@@ -3,6 +3,8 @@ markup, deep nesting, and pages far larger than any article."""
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -86,3 +88,30 @@ def test_block_count_is_capped() -> None:
 def test_bytes_are_decoded_by_their_declared_charset() -> None:
     page = "<meta charset='windows-1252'><p>Caf\u00e9 owners said the new rules, which start in May, were fair.</p>"
     assert "Caf\u00e9" in extract(page.encode("cp1252")).text
+
+
+_LEAF = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=30)
+    | st.sampled_from(["2020-01-01T00:00:00+01:00", "NewsArticle", "Person", "<p>x</p>", "By AP"])
+)
+_KEYS = st.sampled_from(
+    ["@type", "@graph", "author", "name", "jobTitle", "image", "url", "caption", "headline",
+     "articleBody", "datePublished", "publisher", "isAccessibleForFree", "inLanguage"]
+)  # fmt: skip
+_JSON = st.recursive(
+    _LEAF, lambda c: st.lists(c, max_size=3) | st.dictionaries(_KEYS, c, max_size=6), max_leaves=30
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_JSON, st.text(max_size=40))
+def test_any_structured_data(data: object, value: str) -> None:
+    page = (
+        f"<html lang='{value}'><head><meta name='author' content='{value}'>"
+        f"<script type='application/ld+json'>{json.dumps(data)}</script></head>"
+        f"<body><article>{PROSE}</article></body></html>"
+    )
+    _outcome(page)

@@ -44,12 +44,18 @@ def _byline(article: ExtractedArticle) -> str:
     return "; ".join(f"{a.name} ({a.role})" if a.role else a.name for a in article.authors)
 
 
+def _credit(attribution: str | None) -> str:
+    if not attribution:
+        return ""
+    return attribution if attribution.startswith("originally") else f"via {attribution}"
+
+
 def _header_lines(article: ExtractedArticle) -> Iterator[str]:
     facts = [
         _byline(article),
         article.publisher or "",
         article.published.isoformat() if article.published else "",
-        f"via {article.attribution}" if article.attribution else "",
+        _credit(article.attribution),
     ]
     line = " · ".join(f for f in facts if f)
     if line:

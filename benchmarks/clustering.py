@@ -91,7 +91,7 @@ def bcubed(gold: Sequence[str], pred: Sequence[object]) -> tuple[float, float, f
         by_gold[g].add(i)
         by_pred[p].add(i)
     prec = rec = 0.0
-    for i, (g, p) in enumerate(zip(gold, pred, strict=True)):
+    for g, p in zip(gold, pred, strict=True):
         both = len(by_gold[g] & by_pred[p])
         prec += both / len(by_pred[p])
         rec += both / len(by_gold[g])
@@ -107,7 +107,9 @@ def ari(gold: Sequence[str], pred: Sequence[object]) -> float:
 
 def cluster_ours(items: Sequence[Item], config: StoryConfig | None = None) -> list[int]:
     infile = io.StringIO(
-        "".join(json.dumps({"id": it.id, "title": it.title, "text": it.text}) + "\n" for it in items)
+        "".join(
+            json.dumps({"id": it.id, "title": it.title, "text": it.text}) + "\n" for it in items
+        )
     )
     out = io.StringIO()
     run_cluster(infile, out, config=config)

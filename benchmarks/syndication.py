@@ -16,8 +16,8 @@ one original, or their originals are already copies of each other in the source 
 from __future__ import annotations
 
 import json
-import re
 import random
+import re
 import sys
 import time
 from collections import Counter, defaultdict
@@ -28,9 +28,9 @@ from itertools import combinations
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent))
 
-from clustering import SEED, load_ecbplus, shared_dir  # noqa: E402
+from clustering import SEED, load_ecbplus, shared_dir
 
-from broadsheet.understand.syndication import SyndicationConfig, SyndicationIndex  # noqa: E402
+from broadsheet.understand.syndication import SyndicationConfig, SyndicationIndex
 
 CONFIG = SyndicationConfig()
 
@@ -70,7 +70,9 @@ def republish(text: str, rng: random.Random) -> str:
     if len(paras) > 5 and rng.random() < 0.3:
         del paras[rng.randrange(1, len(paras) - 1)]
     if rng.random() < 0.4:
-        paras.insert(rng.randrange(1, len(paras) + 1), "Editor's note: this story has been updated.")
+        paras.insert(
+            rng.randrange(1, len(paras) + 1), "Editor's note: this story has been updated."
+        )
     if rng.random() < 0.5:
         paras = [_swap_words(p, rng) for p in paras]
     if rng.random() < 0.6:
@@ -161,4 +163,3 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-

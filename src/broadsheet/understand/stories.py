@@ -69,9 +69,9 @@ class StoryAssignment:
 class StoryConfig:
     """The knobs. Only ``threshold`` and ``crowding`` were tuned (on AllSides train)."""
 
-    threshold: float = 0.1
-    crowding: float = 0.5
-    neighbours: int = 10
+    threshold: float = 0.08
+    crowding: float = 0.8
+    neighbours: int = 5
     density_prior: float = 0.15
     nearest: int = 30
     max_members: int = 40
@@ -245,9 +245,7 @@ class StoryClusterer:
         k = self.config.neighbours
         docs = self._docs
         sims = [
-            sim
-            for sim, key in doc.top
-            if key in docs and (not story or docs[key].story != story)
+            sim for sim, key in doc.top if key in docs and (not story or docs[key].story != story)
         ][:k]
         return max((sum(sims) + (k - len(sims)) * self.config.density_prior) / k, 0.02)
 
@@ -285,9 +283,7 @@ class StoryClusterer:
                 self._move(doc, story)
         merged = self._record_merges(hood, before)
         entry = hood[0]
-        moved = tuple(
-            (doc.id, doc.story) for doc in hood[1:] if doc.story != before[doc.key]
-        )
+        moved = tuple((doc.id, doc.story) for doc in hood[1:] if doc.story != before[doc.key])
         score = _mean_with(entry, hood, labels, list(entry_scores))
         return StoryAssignment(entry.id, entry.story, is_new, score, merged, moved)
 
@@ -313,7 +309,9 @@ class StoryClusterer:
         doc.story = story.id
         story.members[doc.key] = None
 
-    def _record_merges(self, hood: list[_Doc], before: dict[int, int]) -> tuple[tuple[int, int], ...]:
+    def _record_merges(
+        self, hood: list[_Doc], before: dict[int, int]
+    ) -> tuple[tuple[int, int], ...]:
         """Stories left empty point to the story that took most of their members."""
         went: dict[int, Counter[int]] = {}
         for doc in hood:

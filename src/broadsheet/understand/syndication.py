@@ -62,8 +62,10 @@ _AGENCIES: dict[str, tuple[str, ...]] = {
     "Press Trust of India": ("PTI", "Press Trust of India"),
     "Canadian Press": ("The Canadian Press",),
 }
-_CREDIT = re.compile(r"(?:originally (?:published|appeared) (?:by|on|in)|first appeared (?:on|in))"
-                     r"\s+(?:the\s+)?([A-Z][\w.&' -]{1,40}?)(?:[.,;\n]|$)")
+_CREDIT = re.compile(
+    r"(?:originally (?:published|appeared) (?:by|on|in)|first appeared (?:on|in))"
+    r"\s+(?:the\s+)?([A-Z][\w.&' -]{1,40}?)(?:[.,;\n]|$)"
+)
 
 
 def detect_agency(text: str) -> str | None:
@@ -270,9 +272,7 @@ class SyndicationIndex:
         ):
             group.origin_id, group.origin_time = doc_id, when
 
-    def _store(
-        self, doc_id: DocId, sig: bytes | None, group: DocId, when: datetime | None
-    ) -> None:
+    def _store(self, doc_id: DocId, sig: bytes | None, group: DocId, when: datetime | None) -> None:
         key = next(self._keys)
         bands = self._bands(sig) if sig is not None else []
         self._entries[key] = _Entry(doc_id, sig, group, when, bands)

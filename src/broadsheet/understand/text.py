@@ -20,34 +20,38 @@ __all__ = [
     "words",
 ]
 
-_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])|\n+")
+_WORD = re.compile(r"[^\W_]+(?:['\u2019.-][^\W_]+)*")
+_SENTENCE_END = re.compile('(?<=[.!?\u2026"\u201d\u2019)])\\s+(?=["\u201c\u2018(]?[A-Z0-9])|\n+')
+_JOINERS = ("of", "de", "the", "and")
 _URL_LINE = re.compile(r"^\s*(?:https?\s*:\s*/\s*/|www\s*\.)\S*.*$", re.MULTILINE)
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
+_STOPWORDS_TEXT = """
+    a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its
-    itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own same she should so some such than that the their theirs them themselves
-    then there these they this those through to too under until up very was we were what when where
-    which while who whom why will with would you your yours yourself yourselves said says say
-    according told tell new one two year years time last first week day get got would could may
-    might must shall us mr mrs ms dr people like make made many much even back well still way
-    since per via including another just over around whether already yet""".split()
-)
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own same she should so some such than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with would you your yours yourself yourselves
+    said says say according told tell new one two year years time last first week day get got
+    would could may might must shall us mr mrs ms dr people like make made many much even back
+    well still way since per via including another just over around whether already yet
+"""
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 # Capitalised words that start sentences or headlines without naming anything.
-_NOT_NAMES = STOPWORDS | frozenset(
-    """monday tuesday wednesday thursday friday saturday sunday january february march april june
+_NOT_NAMES_TEXT = """
+    however meanwhile instead although though thus hence therefore
+    monday tuesday wednesday thursday friday saturday sunday january february march april june
     july august september october november december today yesterday tomorrow breaking update
-    updated watch read video photo opinion analysis exclusive live news report""".split()
-)
+    updated watch read video photo opinion analysis exclusive live news report
+"""
+_NOT_NAMES = STOPWORDS | frozenset(_NOT_NAMES_TEXT.split())
 
 
 def normalise_token(token: str) -> str:
     """Lower-case, drop possessives and a plural ``s`` so "Iran's" and "Iran" meet."""
-    t = token.lower().replace("’", "'")
+    t = token.lower().replace("\u2019", "'")
     if t.endswith("'s"):
         t = t[:-2]
     t = t.replace("'", "")
@@ -84,11 +88,16 @@ def capitalised_phrases(text: str) -> Iterator[str]:
     """
     for sentence in sentences(text):
         run: list[str] = []
+        end = 0
         for i, m in enumerate(_WORD.finditer(sentence)):
             w = m.group()
-            if w[0].isupper() and not (i == 0 and w.lower() in _NOT_NAMES):
-                run.append(w)
-            elif run and w in ("of", "de", "the", "and") and len(run) < 4:
+            if sentence[end : m.start()].strip():
+                yield from _flush(run)
+                run = []
+            end = m.end()
+            named = w[0].isupper() and not ((i == 0 or not run) and w.lower() in _NOT_NAMES)
+            joiner = bool(run) and w in _JOINERS and len(run) < 4
+            if named or joiner:
                 run.append(w)
             else:
                 yield from _flush(run)
@@ -97,7 +106,7 @@ def capitalised_phrases(text: str) -> Iterator[str]:
 
 
 def _flush(run: list[str]) -> Iterator[str]:
-    while run and run[-1] in ("of", "de", "the", "and"):
+    while run and run[-1] in _JOINERS:
         run.pop()
     if run and not (len(run) == 1 and run[0].lower() in _NOT_NAMES):
         yield " ".join(run)

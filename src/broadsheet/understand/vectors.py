@@ -44,6 +44,9 @@ class DocumentFrequencies:
     def __len__(self) -> int:
         return len(self._df)
 
+    def __contains__(self, term: object) -> bool:
+        return term in self._df
+
     def add(self, terms: Iterable[str]) -> None:
         df = self._df
         for t in set(terms):
@@ -81,7 +84,7 @@ def vectorise(
     Frequencies are read before this article is added, so a word seen only here gets top weight.
     """
     counts = term_counts(title, text, config)
-    names = name_tokens(title + "\n" + text[:3000])
+    names = name_tokens(title + "\n" + text[:3000]) if config.name_boost != 1.0 else set()
     vec: SparseVector = {}
     for t, c in counts.items():
         w = (1.0 + math.log(c)) * dfs.idf(t)

@@ -162,3 +162,21 @@ def test_reading_a_story_removes_its_other_versions_published_by_then() -> None:
     early = [signal("read_end", "films-0-2", hours_ago=3.5)]  # copies 0 and 1 came later
     ids = {i.article_id for i in page(early, index, limit=48)}
     assert ids & {"films-0-0", "films-0-1"}
+
+
+def test_a_followed_saved_search_brings_its_matches_with_its_name() -> None:
+    index = world()
+    follow = [signal("follow", "search-7", target_kind="search")]
+    profile = build_profile("ann", follow, index, now=NOW)
+    items = build_for_you(
+        profile,
+        index,
+        now=NOW,
+        limit=6,
+        labels={"search-7": '"rate cut"'},
+        search_hits={"search-7": ["markets-6-0", "markets-7-0"]},
+    )
+    matched = [i for i in items if i.why == "follow"]
+    assert {i.article_id for i in matched} == {"markets-6-0", "markets-7-0"}
+    assert matched[0].reason == 'because you follow "rate cut"'
+    assert matched[0].about == "search-7"

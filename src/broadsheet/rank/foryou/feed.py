@@ -52,16 +52,29 @@ def build_for_you(
     limit: int = 30,
     rng: np.random.Generator | None = None,
     coread: CoReading | None = None,
+    search_hits: Mapping[str, Collection[str]] | None = None,
     labels: Mapping[str, str] | None = None,
     config: ForYouConfig | None = None,
 ) -> list[FeedItem]:
-    """The reader's page of at most ``limit`` items, best first."""
+    """The reader's page of at most ``limit`` items, best first.
+
+    ``top_story_ids`` come from the top-stories ranking; ``coread`` is fitted in batch on every
+    reader's signals; ``search_hits`` maps each followed saved search to the articles it matches;
+    ``labels`` maps topic, entity, source and search ids to the names shown in reasons.
+    """
     cfg = config or ForYouConfig()
     if len(candidates) == 0 or limit <= 0:
         return []
     tops = frozenset(top_story_ids)
+    hits = search_hits or {}
     scores = score_candidates(
-        profile, candidates, now=now, top_story_ids=tops, coread=coread, config=cfg
+        profile,
+        candidates,
+        now=now,
+        top_story_ids=tops,
+        coread=coread,
+        search_hits=hits,
+        config=cfg,
     )
     total = scores.total.astype(np.float64)
     if rng is not None and cfg.explore > 0:
@@ -69,8 +82,8 @@ def build_for_you(
     _exclude(total, profile, candidates, now, cfg)
     rows = _shortlist(total, candidates, scores, limit * cfg.shortlist_factor)
     picked = _select(rows, total, candidates, scores, limit, cfg)
-    names = labels or {}
-    return [_item(int(r), float(total[r]), profile, candidates, scores, names) for r in picked]
+    context = _Context(profile, candidates, scores, hits, labels or {})
+    return [_item(int(r), float(total[r]), context) for r in picked]
 
 
 def _exclude(
@@ -173,25 +186,27 @@ class _PageState:
         self.last_topic = topic
 
 
-def _item(
-    row: int,
-    score: float,
-    profile: ReaderProfile,
-    index: CandidateIndex,
-    scores: Scores,
-    labels: Mapping[str, str],
-) -> FeedItem:
-    c = index.candidates[row]
-    why, about = _reason(row, profile, index, scores)
-    return FeedItem(c.article_id, c.story_id, score, _phrase(why, about, labels), why, about)
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What explaining an item needs."""
+
+    profile: ReaderProfile
+    index: CandidateIndex
+    scores: Scores
+    search_hits: Mapping[str, Collection[str]]
+    labels: Mapping[str, str]
 
 
-def _reason(
-    row: int, profile: ReaderProfile, index: CandidateIndex, scores: Scores
-) -> tuple[ReasonKind, str | None]:
-    c = index.candidates[row]
+def _item(row: int, score: float, ctx: _Context) -> FeedItem:
+    c = ctx.index.candidates[row]
+    why, about = _reason(row, ctx)
+    return FeedItem(c.article_id, c.story_id, score, _phrase(why, about, ctx.labels), why, about)
+
+
+def _reason(row: int, ctx: _Context) -> tuple[ReasonKind, str | None]:
+    c, scores = ctx.index.candidates[row], ctx.scores
     if scores.follow[row] > 0:
-        return "follow", _followed_match(profile, c.topics, c.entities, c.source)
+        return "follow", _followed_match(ctx, c)
     parts = {
         "coread": scores.coread[row],
         "interest": scores.affinity[row],
@@ -200,20 +215,22 @@ def _reason(
     best = max(parts, key=lambda k: parts[k])
     if parts[best] >= _PERSONAL_FLOOR and parts[best] >= scores.top_story[row]:
         if best == "interest":
-            return "interest", _best_interest(profile, index, c)
+            return "interest", _best_interest(ctx.profile, ctx.index, c)
         return ("coread" if best == "coread" else "similar"), None
     if scores.top_story[row] > 0:
         return "top_story", None
     return ("popular" if scores.popularity[row] >= scores.freshness[row] else "new"), None
 
 
-def _followed_match(
-    profile: ReaderProfile, topics: tuple[str, ...], entities: tuple[str, ...], source: str
-) -> str | None:
-    for kind, values in (("topic", topics), ("entity", entities), ("source", (source,))):
+def _followed_match(ctx: _Context, c: Candidate) -> str | None:
+    follows = ctx.profile.follows
+    for kind, values in (("topic", c.topics), ("entity", c.entities), ("source", (c.source,))):
         for v in values:
-            if (kind, v) in profile.follows:
+            if (kind, v) in follows:
                 return v
+    for search in ctx.profile.followed("search"):
+        if c.article_id in ctx.search_hits.get(search, ()):
+            return search
     return None
 
 

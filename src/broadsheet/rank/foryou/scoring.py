@@ -7,7 +7,7 @@ affinities and follows, one scatter for co-reading.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -52,15 +52,20 @@ def score_candidates(
     now: datetime,
     top_story_ids: frozenset[str] = frozenset(),
     coread: CoReading | None = None,
+    search_hits: Mapping[str, Collection[str]] | None = None,
     config: ForYouConfig | None = None,
 ) -> Scores:
-    """Every component for every candidate row of ``index``."""
+    """Every component for every candidate row of ``index``.
+
+    ``search_hits`` maps a saved search the reader follows to the article ids it matches now (the
+    search engine finds them; the model only counts them as followed).
+    """
     cfg = config or ForYouConfig()
     n = len(index)
     return Scores(
         content=_content(profile, index, cfg),
         affinity=cfg.affinity * _affinity(profile, index, cfg),
-        follow=cfg.follow * _follows(profile, index),
+        follow=cfg.follow * _follows(profile, index, search_hits or {}),
         coread=(
             cfg.coread * coread.scores(profile.liked, index)
             if coread is not None and profile.liked
@@ -104,8 +109,13 @@ def _affinity(profile: ReaderProfile, index: CandidateIndex, cfg: ForYouConfig) 
     return result
 
 
-def _follows(profile: ReaderProfile, index: CandidateIndex) -> Floats:
+def _follows(
+    profile: ReaderProfile, index: CandidateIndex, search_hits: Mapping[str, Collection[str]]
+) -> Floats:
     out = np.zeros(len(index), np.float32)
+    for search in profile.followed("search"):
+        rows = [r for a in search_hits.get(search, ()) if (r := index.row_of.get(a)) is not None]
+        out[rows] = 1.0
     if not profile.follows:
         return out
     pairs = (

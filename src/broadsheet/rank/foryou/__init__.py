@@ -3,10 +3,13 @@
 Pure functions of their inputs (signals, candidates, a clock, an optional random generator); the
 storage of signals and the web page call them. Typical use::
 
+    embed = default_embedder()                         # WordLlama, else hashed vectors
+    candidates = [Candidate(..., vector=v) for ..., v in zip(articles, embed(texts))]
     index = CandidateIndex(candidates)                 # rebuilt when new articles arrive
-    coread = CoReading.fit(all_signals)                # refit in batch
-    profile = build_profile(reader, signals, index, now=now)
-    page = build_for_you(profile, index, now=now, top_story_ids=top, coread=coread)
+    coread = CoReading.fit(all_signals)                # refit in batch, every reader's signals
+    profile = build_profile(reader, reader_signals, index, now=now)
+    page = build_for_you(profile, index, now=now, top_story_ids=top, coread=coread,
+                         search_hits=hits, labels=names)   # list[FeedItem] with reasons
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A reader's profile: what their signals say they like, summarised against the candidate index.
 
-Built from scratch from the signals on every page (a thousand signals take a couple of
+Built from scratch from the signals on every page (a thousand signals take a few
 milliseconds, vectorised over the index's arrays), so a new signal changes the next page and erasing
 signals resets the reader at once, with no state to keep in step. Behaviour fades with a half-life;
 follows do not fade. Article signals teach through the articles the index holds; an article that

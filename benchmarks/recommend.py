@@ -135,11 +135,11 @@ def synthetic_signals(
     return out
 
 
-def speed(candidates: int, signals: int, repeats: int, readers: int) -> float:
+def speed(candidates: int, signals: int, repeats: int, readers: int, dim: int = 128) -> float:
     rng = np.random.default_rng(SEED)
     now = datetime(2026, 11, 23, 12, tzinfo=UTC)
     t = time.perf_counter()
-    index = synthetic_index(candidates, 128, now, rng)
+    index = synthetic_index(candidates, dim, now, rng)
     crowd = [s for r in range(readers) for s in synthetic_signals(f"r{r}", 40, index, now, rng)]
     coread = CoReading.fit(crowd)
     print(f"speed: index of {candidates} + co-reading built in {time.perf_counter() - t:.1f} s")
@@ -158,7 +158,7 @@ def speed(candidates: int, signals: int, repeats: int, readers: int) -> float:
     assert len(page) == 30
     p50, p95 = np.percentile(wall, [50, 95])
     print(
-        f"speed: page over {candidates} candidates, {signals} signals: wall p50 {p50:.1f} ms, "
+        f"speed: page over {candidates} candidates ({dim}-dim), {signals} signals: wall p50 {p50:.1f} ms, "
         f"p95 {p95:.1f} ms; CPU p95 {np.percentile(cpu, 95):.1f} ms ({repeats} pages, "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
@@ -176,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speed-candidates", type=int, default=100_000, help="0: no speed run")
     ap.add_argument("--speed-signals", type=int, default=1000)
     ap.add_argument("--speed-repeats", type=int, default=100)
+    ap.add_argument("--speed-dim", type=int, default=128, help="vector length of candidates")
     ap.add_argument("--speed-readers", type=int, default=3000, help="crowd for co-reading")
     args = ap.parse_args(argv)
     t = time.perf_counter()
@@ -197,7 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     report = evaluate(data, embedder_named(args.embedder), seed=args.seed)
     print_report(report, time.perf_counter() - t)
     p95 = (
-        speed(args.speed_candidates, args.speed_signals, args.speed_repeats, args.speed_readers)
+        speed(
+            args.speed_candidates,
+            args.speed_signals,
+            args.speed_repeats,
+            args.speed_readers,
+            args.speed_dim,
+        )
         if args.speed_candidates > 0
         else float("nan")
     )

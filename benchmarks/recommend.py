@@ -158,8 +158,9 @@ def speed(candidates: int, signals: int, repeats: int, readers: int, dim: int = 
     assert len(page) == 30
     p50, p95 = np.percentile(wall, [50, 95])
     print(
-        f"speed: page over {candidates} candidates ({dim}-dim), {signals} signals: wall p50 {p50:.1f} ms, "
-        f"p95 {p95:.1f} ms; CPU p95 {np.percentile(cpu, 95):.1f} ms ({repeats} pages, "
+        f"speed: page over {candidates} candidates ({dim}-dim), {signals} signals: "
+        f"wall p50 {p50:.1f} ms, p95 {p95:.1f} ms; "
+        f"CPU p95 {np.percentile(cpu, 95):.1f} ms ({repeats} pages, "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
     return float(p95)

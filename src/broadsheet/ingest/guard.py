@@ -115,7 +115,7 @@ def guarded_transport(
     transport._pool = httpcore.AsyncConnectionPool(
         ssl_context=ssl.create_default_context(cafile=certifi.where()),
         max_connections=max_connections,
-        max_keepalive_connections=20,
+        max_keepalive_connections=max_connections,  # many hosts: keep what we opened
         keepalive_expiry=5.0,
         network_backend=GuardedBackend(policy, resolver),
     )

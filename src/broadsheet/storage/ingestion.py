@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, or_, select
+from sqlalchemy import Engine, and_, bindparam, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from broadsheet.exceptions import NotFound, StorageError
@@ -23,13 +23,12 @@ from broadsheet.storage.schema import articles, entries, sources
 from broadsheet.storage.store import (
     SavedArticle,
     _article_values,
-    _find_same_article,
     _source,
     text_hash,
 )
 from broadsheet.types import ExtractedArticle, FeedEntry, Source
 
-__all__ = ["IngestStore", "SourceSettings"]
+__all__ = ["EntryWrite", "IngestStore", "SourceSettings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,37 +211,56 @@ class IngestStore:
         url: str | None = None, article: ExtractedArticle | None = None,
         error: str | None = None,
     ) -> SavedArticle | None:  # fmt: skip
-        """Store an entry and its article in one transaction, so a crash keeps both or neither.
+        """Store one entry and its article (see ``save_entries``)."""
+        write = EntryWrite(key, entry, content_hash, url, article, error)
+        return self.save_entries(source_id, [write], now=now)[0]
+
+    def save_entries(
+        self, source_id: int, writes: Sequence[EntryWrite], *, now: datetime
+    ) -> list[SavedArticle | None]:
+        """Store entries with their articles in one transaction, so a crash keeps all or none.
 
         An article that was stored meanwhile under the same URL (another source, another worker)
         is updated instead: the unique URL makes a second copy impossible.
         """
         for _attempt in range(2):
             try:
-                return self._save_entry_article(
-                    source_id, key, entry, content_hash, now, url, article, error
-                )
+                return self._save_entries(source_id, writes, now)
             except StorageErrorRetry as e:
                 conflict = e
-        raise StorageError("saving an entry and its article: concurrent writes conflicted") from (
+        raise StorageError("saving entries and articles: concurrent writes conflicted") from (
             conflict
         )
 
-    @storage_errors("saving an entry and its article")
-    def _save_entry_article(
-        self, source_id: int, key: str, entry: FeedEntry, content_hash: str, now: datetime,
-        url: str | None, article: ExtractedArticle | None, error: str | None,
-    ) -> SavedArticle | None:  # fmt: skip
+    @storage_errors("saving entries and articles")
+    def _save_entries(
+        self, source_id: int, writes: Sequence[EntryWrite], now: datetime
+    ) -> list[SavedArticle | None]:
+        saved: list[SavedArticle | None] = []
         try:
             with self.engine.begin() as conn:
-                saved = None
-                if article is not None and url is not None:
-                    saved = _upsert_article(conn, article, url, source_id, now)
-                values = _entry_values(entry, content_hash, saved, error)
-                _upsert_entry(conn, source_id, key, values, now)
-                return saved
+                for w in writes:
+                    article = None
+                    if w.article is not None and w.url is not None:
+                        article = _upsert_article(conn, w.article, w.url, source_id, now)
+                    values = _entry_values(w.entry, w.content_hash, article, w.error)
+                    _upsert_entry(conn, source_id, w.key, values, now)
+                    saved.append(article)
         except IntegrityError as e:
             raise StorageErrorRetry() from e
+        return saved
+
+
+@dataclass(frozen=True, slots=True)
+class EntryWrite:
+    """One entry to store, with its article or the reason it has none."""
+
+    key: str
+    entry: FeedEntry
+    content_hash: str
+    url: str | None = None
+    article: ExtractedArticle | None = None
+    error: str | None = None
 
 
 class StorageErrorRetry(Exception):
@@ -262,26 +280,47 @@ def _entry_values(
     return values
 
 
+# Statements built once: SQLAlchemy then compiles each once, not once per article.
+_ENTRY_UPDATE = entries.update().where(
+    entries.c.source_id == bindparam("b_source"), entries.c.key == bindparam("b_key")
+)
+_SAME_ARTICLE = (
+    select(articles.c.id)
+    .where(
+        or_(
+            articles.c.url == bindparam("b_url"),
+            articles.c.text_hash == bindparam("b_hash"),
+            articles.c.canonical_url == bindparam("b_canonical"),
+            articles.c.url == bindparam("b_canonical"),
+        )
+    )
+    .order_by(articles.c.id)
+    .limit(1)
+)
+_ARTICLE_UPDATE = articles.update().where(articles.c.id == bindparam("b_id"))
+
+
 def _upsert_entry(
     conn: Any, source_id: int, key: str, values: dict[str, Any], now: datetime
 ) -> None:
-    where = and_(entries.c.source_id == source_id, entries.c.key == key)
-    if not conn.execute(entries.update().where(where).values(**values)).rowcount:
+    if not conn.execute(_ENTRY_UPDATE, {"b_source": source_id, "b_key": key, **values}).rowcount:
         conn.execute(
-            entries.insert().values(source_id=source_id, key=key, created_at=now, **values)
+            entries.insert(), {"source_id": source_id, "key": key, "created_at": now, **values}
         )
 
 
 def _upsert_article(
     conn: Any, extracted: ExtractedArticle, url: str, source_id: int, now: datetime
 ) -> SavedArticle:
+    """Insert the article, or update the one with the same URL, canonical URL or text."""
     digest = text_hash(extracted.text)
     values = _article_values(extracted, digest)
-    existing = _find_same_article(conn, url, extracted.canonical_url, digest)
+    same = {"b_url": url, "b_hash": digest, "b_canonical": extracted.canonical_url}
+    existing = conn.execute(_SAME_ARTICLE, same).scalar()
     if existing is not None:
-        conn.execute(articles.update().where(articles.c.id == existing).values(**values))
-        return SavedArticle(existing, created=False)
+        conn.execute(_ARTICLE_UPDATE, {"b_id": existing, **values})
+        return SavedArticle(int(existing), created=False)
     result = conn.execute(
-        articles.insert().values(url=url, source_id=source_id, created_at=now, **values)
+        articles.insert(), {"url": url, "source_id": source_id, "created_at": now, **values}
     )
     return SavedArticle(int(result.inserted_primary_key[0]), created=True)

@@ -23,7 +23,7 @@ from broadsheet.config import Settings
 from broadsheet.exceptions import BroadsheetError, ExtractionError, FetchError, StorageError
 from broadsheet.extract.sanitize import sanitize_html
 from broadsheet.ingest.charset import decode_page
-from broadsheet.ingest.entries import EntryPlan, plan_entries
+from broadsheet.ingest.entries import EntryPlan, identify, plan_entries
 from broadsheet.ingest.feeds import parse_feed
 from broadsheet.ingest.fetch import FetchResponse, HTTPStatusError, fetch_url
 from broadsheet.ingest.robots import RobotsCache
@@ -36,7 +36,7 @@ from broadsheet.ingest.schedule import (
 )
 from broadsheet.ingest.throttle import Throttle, retry_after_until
 from broadsheet.storage import Store
-from broadsheet.storage.ingestion import IngestStore
+from broadsheet.storage.ingestion import EntryWrite, IngestStore
 from broadsheet.types import (
     Author,
     ExtractedArticle,
@@ -184,32 +184,27 @@ class FetchRun:
         )  # fmt: skip
 
     async def _store_entries(self, source: Source, feed: ParsedFeed) -> tuple[int, int]:
-        from broadsheet.ingest.entries import identify
-
+        """Fetch the pages of new and changed entries, then store them in one transaction."""
         entries = list(feed.entries)
         known = self.ingest.find_entries(source.id, [identify(e) for e in entries])
         todo = [p for p in plan_entries(entries, known) if p.action != "unchanged"]
         gate = asyncio.Semaphore(self.settings.fetch_per_host)
-        outcomes = await asyncio.gather(*(self._store_entry(source, p, gate) for p in todo))
-        return outcomes.count("new"), outcomes.count("updated")
+        writes = await asyncio.gather(*(self._prepare_entry(source, p, gate) for p in todo))
+        saved = self.ingest.save_entries(source.id, writes, now=self.now())
+        new = sum(1 for s in saved if s is not None and s.created)
+        return new, sum(1 for s in saved if s is not None and not s.created)
 
-    async def _store_entry(self, source: Source, plan: EntryPlan, gate: asyncio.Semaphore) -> str:
-        """Fetch, extract and store one entry's article; a failure is kept on the entry."""
-        save = self.ingest.save_entry_article
+    async def _prepare_entry(
+        self, source: Source, plan: EntryPlan, gate: asyncio.Semaphore
+    ) -> EntryWrite:
+        """Fetch and extract one entry's article; a failure is kept on the entry."""
         content_hash = plan.identity.content_hash
         async with gate:
             try:
                 url, article = await self._article_for(source, plan.entry)
             except BroadsheetError as e:
-                save(source.id, plan.key, plan.entry, content_hash=content_hash, now=self.now(),
-                     error=str(e))  # fmt: skip
-                return "failed"
-        saved = save(
-            source.id, plan.key, plan.entry, content_hash=content_hash, now=self.now(),
-            url=url, article=article,
-        )  # fmt: skip
-        assert saved is not None
-        return "new" if saved.created else "updated"
+                return EntryWrite(plan.key, plan.entry, content_hash, error=str(e))
+        return EntryWrite(plan.key, plan.entry, content_hash, url, article)
 
     async def _article_for(self, source: Source, entry: FeedEntry) -> tuple[str, ExtractedArticle]:
         """The entry's article: its page extracted, or the feed's own content when that fails."""
@@ -231,7 +226,13 @@ class FetchRun:
             raise FetchError("robots.txt does not allow fetching the article page")
         response = await self._fetch(link, accept=PAGE_ACCEPT)
         html = decode_page(response.content, response.content_type)
-        article = await self.extract_call(html, response.url)
+        try:
+            article = await self.extract_call(html, response.url)
+        except ExtractionError:
+            raise
+        except Exception as e:  # a bug in extraction costs this page its full text, nothing more
+            log.exception("extraction failed", extra={"url": response.url})
+            raise ExtractionError(f"extraction failed: {e.__class__.__name__}: {e}") from e
         return _with_feed_metadata(article, entry)
 
 

@@ -25,6 +25,9 @@ _PROSE_CHARS = 120
 _COUNTED_CHARS = 80
 # A sentence keeps its place in the body unless more than this share of it is link text.
 _SENTENCE_LINK_DENSITY = 0.7
+_TOKEN = re.compile(r"\w+")
+# How many opening blocks may repeat the headline or standfirst.
+_LEAD_BLOCKS = 3
 _LONE_WORD = re.compile(r"^\w+$")
 # An unrendered WordPress shortcode: ``[button link="…"] Send us your review[/button]``.
 _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
@@ -149,9 +152,13 @@ def _in_card(block: Block, cards: set[Element]) -> bool:
 
 
 def body_blocks(
-    blocks: list[Block], container: Element, cards: set[Element] | None = None
+    blocks: list[Block],
+    container: Element,
+    cards: set[Element] | None = None,
+    known: tuple[str | None, ...] = (),
 ) -> list[Block]:
-    """The blocks of ``container`` that belong to the article text."""
+    """The blocks of ``container`` that belong to the article text; ``known`` texts (the
+    headline, the standfirst) are metadata, not body, where they open it."""
     kept: list[Block] = []
     for block in blocks:
         if not _within(block, container) or _in_caption(block) or block.tag == "h1":
@@ -163,7 +170,26 @@ def body_blocks(
         if _is_label(block) or _SHORTCODE.match(block.text):
             continue
         kept.append(block)
-    return _trim_edges(kept)
+    return _trim_edges(_drop_known_lead(kept, known))
+
+
+def _drop_known_lead(blocks: list[Block], known: tuple[str | None, ...]) -> list[Block]:
+    """Drop opening blocks that repeat a known text (a standfirst printed above the body)."""
+    keys = {_key(text) for text in known if text}
+    start = 0
+    while start < min(len(blocks), _LEAD_BLOCKS) and _repeats(blocks[start], keys):
+        start += 1
+    return blocks[start:]
+
+
+def _repeats(block: Block, keys: set[str]) -> bool:
+    """A repeat of a known text outside a paragraph (many pages open with their standfirst
+    as the first ``<p>``, and that one is body)."""
+    return block.tag != "p" and _key(block.text) in keys
+
+
+def _key(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.casefold()))
 
 
 def _is_link_line(block: Block) -> bool:

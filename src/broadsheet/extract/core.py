@@ -37,7 +37,7 @@ class Body:
     html: str
 
 
-def _dom_body(root: Element, title: str | None, url: str | None) -> Body | None:
+def _dom_body(root: Element, meta: PageMetadata, url: str | None) -> Body | None:
     """The body found in the markup: best container, furniture and teasers set aside."""
     prune_tags(root)
     cards = teaser_cards(root)
@@ -47,11 +47,11 @@ def _dom_body(root: Element, title: str | None, url: str | None) -> Body | None:
     container = candidate.element
     prune_names(container)
     blocks = iter_blocks(container)
-    kept = body_blocks(blocks, container, cards)
+    kept = body_blocks(blocks, container, cards, (meta.title, meta.standfirst))
     if not kept:
         return None
     text = "\n".join(block.text for block in kept)
-    return Body(text, render_body(container, blocks, kept, title=title, url=url))
+    return Body(text, render_body(container, blocks, kept, title=meta.title, url=url))
 
 
 def _structured_body(meta: PageMetadata, found: Body | None) -> Body | None:
@@ -76,7 +76,7 @@ def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:
     if scope is not None:
         meta = scoped_metadata(meta, scope, url) if by_url else meta
         root = scope
-    found = _dom_body(root, meta.title, url)
+    found = _dom_body(root, meta, url)
     body = _structured_body(meta, found) or found
     if body is None:
         raise ExtractionError("no article text found on the page")

@@ -59,13 +59,13 @@ class StoryStore:
 
     @storage_errors("reading recent story members")
     def assigned_since(self, since: datetime, *, text_chars: int = 4000) -> list[PendingArticle]:
-        """Articles already in stories, published since ``since``, oldest first (to rebuild the
-        clusterer's window after a restart)."""
+        """Articles already in stories, published since ``since``, in the order they arrived (to
+        rebuild the clusterer's window after a restart the way it was built)."""
         when = func.coalesce(articles.c.published, articles.c.created_at)
         query = (
             _pending_select(text_chars)
             .where(story_articles.c.article_id.is_not(None), when >= since)
-            .order_by(when, articles.c.id)
+            .order_by(articles.c.id)  # arrival order, as they were first assigned
         )
         with self.engine.connect() as conn:
             return [_pending(r) for r in conn.execute(query)]

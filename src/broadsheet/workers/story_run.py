@@ -16,6 +16,7 @@ from typing import Protocol
 from broadsheet.storage import Store
 from broadsheet.storage.stories import AssignmentLead, PendingArticle
 from broadsheet.understand.stories import StoryAssignment, StoryDoc
+from broadsheet.understand.syndication import SyndicationMatch
 
 __all__ = ["Clusterer", "StoryAssigner"]
 
@@ -29,7 +30,9 @@ class Clusterer(Protocol):
 
 
 class SyndicationIndex(Protocol):
-    def add(self, doc_id: int, text: str, *, published: datetime, source: str | None) -> int: ...
+    def add(
+        self, doc_id: int, text: str, published: datetime | None = None, source: str | None = None
+    ) -> SyndicationMatch: ...
 
 
 def _doc(article: PendingArticle) -> StoryDoc:
@@ -54,7 +57,7 @@ class StoryAssigner:
         self.store = store
         self.now = now
         self.window = window
-        self.syndication = syndication
+        self.syndication = syndication if syndication is not None else _default_syndication()
         make = make_clusterer or _default_clusterer
         self.clusterer = make(lambda: store.stories.create_story(self.now()))
         self.lead = AssignmentLead(store.engine)
@@ -67,10 +70,7 @@ class StoryAssigner:
             assert article.story_id is not None
             live = self.store.stories.resolve(article.story_id).id
             self.clusterer.restore(_doc(article), live)
-            if self.syndication is not None:
-                self.syndication.add(
-                    article.id, article.text, published=article.published, source=article.source
-                )
+            self.syndication.add(article.id, article.text, article.published, article.source)
         self._restored = True
         return len(members)
 
@@ -90,11 +90,8 @@ class StoryAssigner:
 
     def _assign(self, article: PendingArticle) -> None:
         assignment = self.clusterer.assign(_doc(article))
-        group = None
-        if self.syndication is not None:
-            group = self.syndication.add(
-                article.id, article.text, published=article.published, source=article.source
-            )
+        match = self.syndication.add(article.id, article.text, article.published, article.source)
+        group = int(match.group_id)
         self.store.stories.record_assignment(
             article.id, assignment.story_id, now=self.now(), syndication_group=group,
             merged=assignment.merged, moved=_article_moves(assignment.moved),
@@ -104,6 +101,13 @@ class StoryAssigner:
 
 def _article_moves(moved: tuple[tuple[int | str, int], ...]) -> tuple[tuple[int, int], ...]:
     return tuple((int(article), story) for article, story in moved)
+
+
+def _default_syndication() -> SyndicationIndex:
+    from broadsheet.understand.syndication import SyndicationIndex as Index
+
+    index: SyndicationIndex = Index()
+    return index
 
 
 def _default_clusterer(allocate_id: Callable[[], int]) -> Clusterer:

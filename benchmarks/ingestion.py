@@ -52,7 +52,8 @@ def article(n: int, i: int) -> bytes:
 <body><header><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
 </header><main><article><h1>Story {i} of desk {n}</h1><p class="byline">By A Writer</p>
 {paragraphs}</article>
-<aside><h2>Related</h2><ul><li><a href="/x">Other story</a></li></ul></aside></main><footer>Copyright Bench News. <a href="/privacy">Privacy</a></footer></body></html>""".encode()
+<aside><h2>Related</h2><ul><li><a href="/x">Other story</a></li></ul></aside></main>
+<footer>Copyright Bench News. <a href="/privacy">Privacy</a></footer></body></html>""".encode()
 
 
 def feed(n: int, items: int, port: int) -> bytes:

@@ -13,8 +13,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from broadsheet.extract.blocks import HEADING_TAGS, Block
-from broadsheet.extract.boilerplate import is_furniture_name, never_wraps_article
-from broadsheet.extract.dom import Element
+from broadsheet.extract.boilerplate import (
+    attribute_words,
+    is_furniture_name,
+    never_wraps_article,
+)
+from broadsheet.extract.dom import Element, text_of
 
 __all__ = ["Candidate", "best_container", "block_value", "body_blocks"]
 
@@ -25,6 +29,10 @@ _PROSE_CHARS = 120
 _COUNTED_CHARS = 80
 # A sentence keeps its place in the body unless more than this share of it is link text.
 _SENTENCE_LINK_DENSITY = 0.7
+# A caption box is named as an image, holds one, has little text and sits this close to the text.
+_IMAGE_WORDS = frozenset({"image", "img", "photo", "picture", "media", "figure", "thumbnail"})
+_CAPTION_MAX_CHARS = 500
+_IMAGE_BOX_DEPTH = 2
 _TOKEN = re.compile(r"\w+")
 # How many opening blocks may repeat the headline or standfirst.
 _LEAD_BLOCKS = 3
@@ -50,9 +58,22 @@ class Candidate:
 
 
 def _in_caption(block: Block) -> bool:
-    return block.tag == "figcaption" or any(
-        a.tag in ("figcaption", "figure") for a in block.element.iterancestors()
-    )
+    """Is the block a caption: inside a figure, or in a small box named as an image that
+    holds one (``<div class="image"><img><p>In this file photo…</p></div>``)?"""
+    if block.tag == "figcaption":
+        return True
+    for depth, ancestor in enumerate(block.element.iterancestors()):
+        if ancestor.tag in ("figcaption", "figure"):
+            return True
+        if depth < _IMAGE_BOX_DEPTH and _is_image_box(ancestor):
+            return True
+    return False
+
+
+def _is_image_box(element: Element) -> bool:
+    if not attribute_words(element) & _IMAGE_WORDS or next(element.iter("img"), None) is None:
+        return False
+    return len(text_of(element)) < _CAPTION_MAX_CHARS
 
 
 def block_value(block: Block) -> float:

@@ -84,7 +84,9 @@ def top_stories(
 
 @router.get("/stories/{story_id}")
 def get_story(request: Request, user: Reader, story_id: int) -> dict[str, Any]:
-    coverage = _bs(request).story_coverage(story_id)
+    from broadsheet.web.stories import without_body_text_if_gated
+
+    coverage = without_body_text_if_gated(request, _bs(request).story_coverage(story_id), user)
     return {
         **story_json(coverage.story),
         "headline": coverage.headline,

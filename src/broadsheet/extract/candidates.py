@@ -20,7 +20,7 @@ from broadsheet.extract.boilerplate import (
 )
 from broadsheet.extract.dom import Element, text_of
 
-__all__ = ["Candidate", "best_container", "block_value", "body_blocks"]
+__all__ = ["Candidate", "best_container", "block_value", "body_blocks", "is_image_box"]
 
 # A block of this many characters outside links is prose even without sentence punctuation.
 _PROSE_CHARS = 120
@@ -65,12 +65,13 @@ def _in_caption(block: Block) -> bool:
     for depth, ancestor in enumerate(block.element.iterancestors()):
         if ancestor.tag in ("figcaption", "figure"):
             return True
-        if depth < _IMAGE_BOX_DEPTH and _is_image_box(ancestor):
+        if depth < _IMAGE_BOX_DEPTH and is_image_box(ancestor):
             return True
     return False
 
 
-def _is_image_box(element: Element) -> bool:
+def is_image_box(element: Element) -> bool:
+    """A small element named as an image that holds one: a figure in all but name."""
     if not attribute_words(element) & _IMAGE_WORDS or next(element.iter("img"), None) is None:
         return False
     return len(text_of(element)) < _CAPTION_MAX_CHARS

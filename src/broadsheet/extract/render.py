@@ -12,6 +12,7 @@ from urllib.parse import urljoin
 import lxml.etree
 
 from broadsheet.extract.blocks import Block
+from broadsheet.extract.candidates import is_image_box
 from broadsheet.extract.dom import Element, drop_tree, squash, text_of
 from broadsheet.extract.sanitize import sanitize_html
 
@@ -22,6 +23,18 @@ _CAPTION_TAGS = ("figcaption", "caption")
 # How many elements before the body to look at for a lead figure, and how much text it may hold.
 _FIGURE_LOOKBACK = 3
 _FIGURE_MAX_CHARS = 600
+
+
+def _figures_from_image_boxes(container: Element) -> None:
+    """Image boxes become figures, their text the caption, so the reader shows it as one."""
+    for box in [el for el in container.iter("div", "span", "p") if is_image_box(el)]:
+        if any(a.tag == "figure" for a in box.iterancestors()) or box.find(".//figure") is not None:
+            continue
+        box.tag = "figure"
+        for child in box.iter("p", "span", "div"):
+            if child is not box and squash(text_of(child)) and not len(child):
+                child.tag = "figcaption"
+                break
 
 
 def _drop_unkept(container: Element, blocks: list[Block], kept: list[Block]) -> None:
@@ -84,6 +97,7 @@ def render_body(
     url: str | None,
 ) -> str:
     """Sanitized HTML of ``container`` holding only the kept blocks and figures."""
+    _figures_from_image_boxes(container)
     _drop_unkept(container, blocks, kept)
     _adopt_leading_figures(container)
     _fix_images(container, url)

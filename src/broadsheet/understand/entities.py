@@ -19,89 +19,24 @@ from broadsheet.understand.text import capitalised_phrases
 
 __all__ = ["Entity", "key_entities"]
 
-_ORG_WORDS = frozenset(
-    [
-        "party",
-        "court",
-        "department",
-        "ministry",
-        "council",
-        "committee",
-        "commission",
-        "agency",
-        "bank",
-        "university",
-        "company",
-        "corp",
-        "corporation",
-        "inc",
-        "ltd",
-        "group",
-        "association",
-        "union",
-        "senate",
-        "house",
-        "congress",
-        "parliament",
-        "police",
-        "army",
-        "navy",
-        "force",
-        "forces",
-        "fbi",
-        "cia",
-        "nato",
-        "un",
-        "eu",
-        "who",
-        "news",
-        "times",
-        "post",
-        "press",
-        "office",
-        "board",
-        "federal",
-        "reserve",
-        "administration",
-        "government",
-        "club",
-        "team",
-        "league",
-        "foundation",
-        "institute",
-    ]
-)
+_ORG_WORDS_TEXT = """
+    party court department ministry council committee commission agency bank university company
+    corp corporation inc ltd group association union senate house congress parliament police
+    army navy force forces fbi cia nato un eu who news times post press office board federal
+    reserve administration government club team league foundation institute
+"""
+_ORG_WORDS = frozenset(_ORG_WORDS_TEXT.split())
 _PLACE_SUFFIXES = ("land", "stan", "ia", "burg", "ville", "ton", "city", "shire")
-_TITLES = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "sen",
-        "senator",
-        "rep",
-        "representative",
-        "president",
-        "gov",
-        "governor",
-        "minister",
-        "secretary",
-        "judge",
-        "justice",
-        "general",
-        "gen",
-        "chancellor",
-        "king",
-        "queen",
-        "prince",
-        "pope",
-        "mayor",
-        "chief",
-    ]
-)
+_TITLES_TEXT = """
+    mr mrs ms dr sen senator rep representative president gov governor minister secretary judge
+    justice general gen chancellor king queen prince pope mayor chief
+"""
+_TITLES = frozenset(_TITLES_TEXT.split())
 _POSSESSIVE = re.compile("['\u2019]s?$")
-_PLACE_CONTEXT = re.compile(r"\b(?:in|at|from|near|across|to)\s+$")
+_PLACE_CONTEXT = re.compile(
+    r"(?:\b(?:in|at|from|near|across)\s+(?:northern|southern|eastern|western|central)?\s*"
+    r"|[A-Z]\w+,\s)$"
+)
 _LEAD_TITLE = re.compile(
     r"^(?:President|Prime Minister|Sen\.|Senator|Rep\.|Gov\.|Governor|Mr\.?|"
     r"Mrs\.?|Ms\.?|Dr\.?|Judge|Secretary|Minister)\s+"
@@ -147,7 +82,7 @@ def _merge_short_forms(counts: Counter[str]) -> dict[str, int]:
     for phrase, n in counts.items():
         home = phrase
         if " " not in phrase:
-            homes = [p for p in longer if phrase in p.split()]
+            homes = [p for p in longer if phrase in p.split() and counts[p] * 2 >= n]
             if homes:
                 home = max(homes, key=lambda p: counts[p])
         merged[home] = max(merged.get(home, 0), n)
@@ -182,7 +117,8 @@ def _titled(name: str, context: str) -> bool:
 
 def _placed(name: str, context: str) -> bool:
     hits = [m.start() for m in re.finditer(re.escape(name), context)][:20]
-    return sum(1 for h in hits if _PLACE_CONTEXT.search(context[max(0, h - 8) : h])) * 2 > len(hits)
+    placed = sum(1 for h in hits if _PLACE_CONTEXT.search(context[max(0, h - 20) : h]))
+    return placed * 3 >= len(hits) > 0
 
 
 def entity_names(entities: Iterable[Entity]) -> list[str]:

@@ -15,6 +15,7 @@ into distances for SciPy's average linkage, cut at ``threshold``.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Sequence
 
 import numpy as np
@@ -23,22 +24,26 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
-__all__ = ["cluster_neighbourhood", "cosine_matrix"]
+__all__ = ["cluster_neighbourhood", "cosine_matrix", "sparse_rows"]
 
 FloatArray = NDArray[np.float64]
 
 
-def cosine_matrix(terms: Sequence[Sequence[int]], weights: Sequence[Sequence[float]]) -> FloatArray:
-    """Pairwise dot products of unit sparse vectors given as (term ids, weights) pairs."""
-    columns: dict[int, int] = {}
-    indices: list[int] = []
-    indptr = [0]
-    data: list[float] = []
-    for ts, ws in zip(terms, weights, strict=True):
-        indices.extend(columns.setdefault(t, len(columns)) for t in ts)
-        data.extend(ws)
-        indptr.append(len(indices))
-    x = csr_matrix((data, indices, indptr), shape=(len(terms), max(len(columns), 1)))
+def sparse_rows(terms: Sequence[array[int]], weights: Sequence[array[float]]) -> csr_matrix:
+    """One CSR row per article from its (int64 term ids, float64 weights) arrays."""
+    lengths = np.fromiter((len(t) for t in terms), dtype=np.int64, count=len(terms))
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    if not indptr[-1]:
+        return csr_matrix((len(terms), 1))
+    ids = np.concatenate([np.frombuffer(t, dtype=np.int64) for t in terms])
+    data = np.concatenate([np.frombuffer(w, dtype=np.float64) for w in weights])
+    _, columns = np.unique(ids, return_inverse=True)
+    return csr_matrix((data, columns, indptr), shape=(len(terms), int(columns.max()) + 1))
+
+
+def cosine_matrix(terms: Sequence[array[int]], weights: Sequence[array[float]]) -> FloatArray:
+    """Pairwise dot products of unit sparse vectors."""
+    x = sparse_rows(terms, weights)
     return np.asarray((x @ x.T).toarray(), dtype=np.float64)
 
 

@@ -27,7 +27,7 @@ from zlib import crc32
 
 import numpy as np
 
-from broadsheet.understand.neighbourhood import cluster_neighbourhood, cosine_matrix
+from broadsheet.understand.neighbourhood import cluster_neighbourhood, cosine_matrix, sparse_rows
 from broadsheet.understand.vectors import DocumentFrequencies, VectorConfig, vectorise
 
 __all__ = ["StoryAssignment", "StoryClusterer", "StoryConfig", "StoryDoc"]
@@ -180,7 +180,7 @@ class StoryClusterer:
         self.dfs.add(vec)
         query = {_hash(t): w for t, w in vec.items()}
         entry = _Doc(
-            next(self._keys), doc.id, array("l", query.keys()), array("d", query.values()), when
+            next(self._keys), doc.id, array("q", query.keys()), array("d", query.values()), when
         )
         return entry, query
 
@@ -222,7 +222,15 @@ class StoryClusterer:
 
     def _neighbour_sims(self, entry: _Doc, query: Query) -> list[tuple[float, _Doc]]:
         """Cosines to candidate neighbours, nearest first; updates the nearest-neighbour lists."""
-        sims = [(_dot(query, other), other) for other in self._candidates(query)]
+        candidates = self._candidates(query)
+        if not candidates:
+            return []
+        rows = sparse_rows(
+            [entry.terms] + [c.terms for c in candidates],
+            [entry.weights] + [c.weights for c in candidates],
+        )
+        products = (rows[1:] @ rows[0].T).toarray().ravel().tolist()
+        sims = list(zip(products, candidates, strict=True))
         for sim, other in sims:
             self._push_top(other.top, sim, entry.key)
             self._push_top(entry.top, sim, other.key)
@@ -332,8 +340,3 @@ class StoryClusterer:
 def _mean_with(entry: _Doc, hood: list[_Doc], labels: list[int], scores: list[float]) -> float:
     mates = [scores[i] for i in range(1, len(hood)) if labels[i] == labels[0]]
     return float(sum(mates) / len(mates)) if mates else 0.0
-
-
-def _dot(query: Query, doc: _Doc) -> float:
-    get = query.get
-    return sum(w * get(t, 0.0) for t, w in zip(doc.terms, doc.weights, strict=True))

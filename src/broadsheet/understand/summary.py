@@ -183,7 +183,7 @@ def summarise(articles: Sequence[StoryArticle], n: int = 3, redundancy: float = 
     )
     chosen: list[int] = []
     for k in order:
-        if all(dot(vecs[k], vecs[c]) < redundancy for c in chosen):
+        if all(_overlap(bags[k], bags[c]) < redundancy for c in chosen):
             chosen.append(k)
         if len(chosen) == n:
             break
@@ -191,6 +191,11 @@ def summarise(articles: Sequence[StoryArticle], n: int = 3, redundancy: float = 
     rank = {e.id: r for r, e in enumerate(dated)}
     chosen.sort(key=lambda k: (rank[articles[cands[k][0]].id], cands[k][1]))
     return [cands[k][2] for k in chosen]
+
+
+def _overlap(a: Counter[str], b: Counter[str]) -> float:
+    """Share of the shorter sentence's words that the other has too."""
+    return len(a.keys() & b.keys()) / max(min(len(a), len(b)), 1)
 
 
 def distinctive_sentences(

@@ -1,0 +1,109 @@
+import itertools
+from datetime import UTC, datetime, timedelta
+
+from broadsheet.understand.stories import StoryClusterer, StoryConfig, StoryDoc
+
+T0 = datetime(2026, 2, 1, 8, tzinfo=UTC)
+
+QUAKE_CHILE = [
+    (
+        "Strong earthquake shakes northern Chile port of Arica",
+        "A magnitude 6.8 earthquake struck near Arica in northern Chile, knocking out power.",
+    ),
+    (
+        "Chile quake: Arica residents sleep outside after 6.8 tremor",
+        "Residents of Arica spent the night outside after the magnitude 6.8 earthquake in Chile.",
+    ),
+    (
+        "Arica earthquake damages homes, Chile says no tsunami",
+        "Chile said the 6.8 earthquake near Arica damaged homes but posed no tsunami threat.",
+    ),
+]
+QUAKE_JAPAN = [
+    (
+        "Earthquake rattles Hokkaido, Japan halts Tomari reactor checks",
+        "A magnitude 5.9 earthquake hit Hokkaido in Japan, and the Tomari plant was inspected.",
+    ),
+    (
+        "Hokkaido quake: Japan reports injuries in Sapporo",
+        "Japan reported injuries in Sapporo after the 5.9 earthquake struck Hokkaido overnight.",
+    ),
+    (
+        "Japan's Hokkaido hit by 5.9 earthquake, trains stopped",
+        "Trains in Hokkaido were stopped after the 5.9 earthquake, Japan's agency said.",
+    ),
+]
+FILLER = [
+    (f"Council {w} budget vote delayed", f"The {w} council delayed its budget vote on roads.")
+    for w in ("Leeds", "Bristol", "Oxford", "Bath", "York", "Derby", "Hull", "Ely")
+]
+
+
+def docs(pairs, start=0):  # type: ignore[no-untyped-def]
+    return [
+        StoryDoc(start + i, t, x, T0 + timedelta(minutes=start + i), f"outlet{i}")
+        for i, (t, x) in enumerate(pairs)
+    ]
+
+
+def feed(clusterer: StoryClusterer, items: list[StoryDoc]) -> dict[object, int]:
+    story_of: dict[object, int] = {}
+    for doc in items:
+        a = clusterer.assign(doc)
+        story_of[doc.id] = a.story_id
+        story_of.update(a.moved)
+    return {k: clusterer.resolve(v) for k, v in story_of.items()}
+
+
+def interleaved() -> list[StoryDoc]:
+    chile, japan, filler = docs(QUAKE_CHILE), docs(QUAKE_JAPAN, 10), docs(FILLER, 20)
+    mixed = [d for trio in itertools.zip_longest(filler, chile, japan) for d in trio if d]
+    return mixed
+
+
+def test_same_event_joins_and_another_event_of_the_same_kind_does_not() -> None:
+    stories = feed(StoryClusterer(), interleaved())
+    assert len({stories[i] for i in (0, 1, 2)}) == 1
+    assert len({stories[i] for i in (10, 11, 12)}) == 1
+    assert stories[0] != stories[10]
+
+
+def test_story_ids_come_from_the_injected_allocator() -> None:
+    ids = itertools.count(500)
+    clusterer = StoryClusterer(allocate_id=lambda: next(ids))
+    first = clusterer.assign(docs(QUAKE_CHILE)[0])
+    assert first.story_id == 500 and first.is_new and first.score == 0.0
+
+
+def test_restore_rebuilds_the_state_so_new_articles_join_old_stories() -> None:
+    live = StoryClusterer()
+    items = interleaved()
+    stories = feed(live, items[:-1])
+    rebuilt = StoryClusterer(allocate_id=itertools.count(1000).__next__)
+    for doc in items[:-1]:
+        rebuilt.restore(doc, stories[doc.id])
+    last = items[-1]
+    assert rebuilt.assign(last).story_id == live.assign(last).story_id
+
+
+def test_articles_leave_the_window_and_stories_with_them() -> None:
+    clusterer = StoryClusterer(StoryConfig(window=timedelta(hours=1)))
+    chile = docs(QUAKE_CHILE)
+    clusterer.assign(chile[0])
+    late = StoryDoc(99, chile[1].title, chile[1].text, T0 + timedelta(days=2))
+    assert clusterer.assign(late).is_new
+    assert clusterer.window_size == 1 and len(clusterer) == 1
+
+
+def test_merged_story_ids_resolve_to_their_successor() -> None:
+    clusterer = StoryClusterer()
+    story_of = feed(clusterer, interleaved())
+    for story in set(story_of.values()):
+        assert clusterer.resolve(story) == story
+
+
+def test_undated_articles_are_accepted() -> None:
+    clusterer = StoryClusterer()
+    a = clusterer.assign(StoryDoc("x", "Title", "Some text here about a thing."))
+    b = clusterer.assign(StoryDoc("y", "", ""))
+    assert a.story_id != b.story_id

@@ -88,3 +88,22 @@ def test_for_you_learns_says_why_and_forgets(broadsheet: Broadsheet) -> None:
         assert broadsheet.store.signals.count_for(user.id) == 0
         bad = client.post("/signals", data={"kind": "steal", "target": "1", "csrf": csrf})
         assert bad.status_code == 400
+
+
+def test_reading_sends_signals(broadsheet: Broadsheet) -> None:
+    with TestClient(create_app(broadsheet)) as client:
+        csrf = _signed_in(client)
+        user, _ = broadsheet.store.get_user_by_email(EMAIL)
+        article = broadsheet.list_articles()[0]
+        page = client.get(f"/articles/{article.id}").text
+        assert 'id="read-end"' in page and "/static/reading.js" in page
+        client.get(f"/articles/{article.id}", headers={"Sec-Fetch-Dest": "empty"})  # a cache
+        client.post(f"/articles/{article.id}/save", data={"csrf": csrf, "next": "/saved"})
+        beacon = client.post(
+            "/signals", data={"kind": "read_end", "target": str(article.id), "weight": "0.8"},
+            headers={"X-CSRF-Token": csrf},
+        )  # fmt: skip
+        assert beacon.status_code == 204
+        kinds = [s.kind for s in broadsheet.store.signals.list_for(user.id)]
+        assert sorted(kinds) == ["open", "read_end", "save"]
+        assert client.get("/static/reading.js").status_code == 200

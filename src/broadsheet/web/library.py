@@ -42,6 +42,7 @@ def save(request: Request, article_id: int, user: SignedIn, next: str = Form("/s
     broadsheet = _bs(request)
     broadsheet.get_article(article_id)  # 404 for an unknown article
     broadsheet.store.reading.save(user.id, article_id, now=broadsheet.now())
+    broadsheet.for_you.record(user, "save", "article", str(article_id))
     return _back(next)
 
 
@@ -172,4 +173,6 @@ def article_extras(request: Request, article: Article) -> dict[str, Any]:
     if user is not None:
         broadsheet.store.reading.record_read(user.id, article.id, now=broadsheet.now())
         saved = broadsheet.store.reading.is_saved(user.id, article.id)
+        if request.headers.get("sec-fetch-dest", "document") == "document":  # a person, not a cache
+            broadsheet.for_you.record(user, "open", "article", str(article.id))
     return {"saved": saved, "context": broadsheet.article_context(article.id)}

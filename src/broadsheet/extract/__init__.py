@@ -1,8 +1,10 @@
 """Page → article: ``extract(html, url=…)`` gives an ``ExtractedArticle`` or ``ExtractionError``.
 
-Modules, one concern each: ``dom`` (parsing and limits), ``boilerplate`` (furniture), ``blocks``
-(text blocks and their features), ``candidates`` (choosing the body), ``jsonld`` and ``metadata``
-(everything but the body), ``attribution`` (wire and first publisher), ``render`` (body HTML),
+Modules, one concern each: ``dom`` (parsing and limits), ``boilerplate`` (furniture by tag and
+name), ``blocks`` (text blocks and their features), ``teasers`` (cards of other stories),
+``candidates`` (choosing the body container), ``body`` (which of its blocks are text), ``scope``
+(several-article pages), ``jsonld`` and ``metadata`` (everything but the body), ``attribution``
+(wire agency, first publisher), ``render`` (body HTML), ``sanitize`` (the allow-list),
 ``clean_text`` (text without chrome), ``formats`` (JSON, Markdown, text), ``evaluation`` (the
 benchmark metric), ``core`` (the pipeline).
 """

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from broadsheet.extract.dom import Element, squash, text_of
 
-__all__ = ["BLOCK_TAGS", "HEADING_TAGS", "MAX_BLOCKS", "Block", "iter_blocks"]
+__all__ = ["BLOCK_TAGS", "HEADING_TAGS", "MAX_BLOCKS", "PROSE_CHARS", "Block", "iter_blocks"]
 
 HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCK_TAGS = frozenset(
@@ -23,6 +23,8 @@ BLOCK_TAGS = frozenset(
     }
 ) | HEADING_TAGS  # fmt: skip
 MAX_BLOCKS = 10_000
+# A block of this many characters outside links is prose even without sentence punctuation.
+PROSE_CHARS = 120
 _IDEOGRAPHS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _SENTENCE_END = re.compile(r"[.!?\u2026:;\"\u201d\u2019)\u00bb\u3002\uff01\uff1f\u300d\u300f]\s*$")
 
@@ -43,6 +45,11 @@ class Block:
     @property
     def link_density(self) -> float:
         return self.link_chars / self.length if self.text else 0.0
+
+    @property
+    def is_prose(self) -> bool:
+        """A sentence, or enough text outside links to be prose without punctuation."""
+        return self.is_sentence or self.length - self.link_chars >= PROSE_CHARS
 
     @property
     def is_sentence(self) -> bool:

@@ -13,8 +13,9 @@ from html import escape
 from broadsheet.exceptions import ExtractionError
 from broadsheet.extract.attribution import find_attribution
 from broadsheet.extract.blocks import iter_blocks
+from broadsheet.extract.body import body_blocks
 from broadsheet.extract.boilerplate import prune_names, prune_tags
-from broadsheet.extract.candidates import best_container, body_blocks
+from broadsheet.extract.candidates import best_container
 from broadsheet.extract.dom import Element, parse, squash
 from broadsheet.extract.jsonld import text_value
 from broadsheet.extract.metadata import PageMetadata, read_metadata, scoped_metadata

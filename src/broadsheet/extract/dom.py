@@ -8,6 +8,7 @@ every later pass can walk the tree without fear of pathological pages.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import lxml.etree
@@ -16,8 +17,17 @@ from lxml.etree import _Element as Element
 from broadsheet.exceptions import ExtractionError
 
 __all__ = [
-    "MAX_BYTES", "MAX_DEPTH", "MAX_PARSED_CHARS", "Element", "ParsedPage", "decode",
-    "drop_tree", "parse", "squash", "text_of",
+    "MAX_BYTES",
+    "MAX_DEPTH",
+    "MAX_PARSED_CHARS",
+    "Element",
+    "ParsedPage",
+    "ancestors_and_self",
+    "decode",
+    "drop_tree",
+    "parse",
+    "squash",
+    "text_of",
 ]  # fmt: skip
 
 # ``Element`` is the plain lxml element: ``lxml.html`` element classes cost a lookup per node.
@@ -104,6 +114,12 @@ def _break_lines(root: Element) -> None:
     """Give each ``<br>`` a line break of text, so that the words it separates stay apart."""
     for br in root.iter("br"):
         br.tail = "\n" + (br.tail or "")
+
+
+def ancestors_and_self(element: Element) -> Iterator[Element]:
+    """``element``, then its parent, and so on up to the root."""
+    yield element
+    yield from element.iterancestors()
 
 
 def text_of(element: Element) -> str:

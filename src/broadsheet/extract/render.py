@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 import lxml.etree
 
 from broadsheet.extract.blocks import Block
-from broadsheet.extract.candidates import is_image_box
+from broadsheet.extract.body import is_image_box
 from broadsheet.extract.dom import Element, drop_tree, squash, text_of
 from broadsheet.extract.sanitize import sanitize_html
 

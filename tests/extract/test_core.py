@@ -130,3 +130,16 @@ def test_structured_body_when_scripts_render_the_text() -> None:
     assert article.text.split("\n")[0].startswith("Night trains are coming back")
     assert len(article.text.split("\n")) == 3
     assert article.html.count("<p>") == 3
+
+
+def test_lead_image_caption_and_credit_printed_on_the_page() -> None:
+    page = """<html><head><meta property="og:image" content="https://cdn.example/p/quay-1200.jpg?w=1200">
+    </head><body><article><h1>Quay reopens</h1>
+    <figure><img src="/p/quay-1200.jpg"><figcaption>The quay on Monday morning.
+    <span class="image-credit">Photo: Ana Ruiz</span></figcaption></figure>
+    <p>The quay reopened on Monday after six months of repairs, the harbour board said in a statement.</p>
+    </article></body></html>"""
+    image = extract(page, url="https://news.example/quay").lead_image
+    assert image is not None
+    assert image.caption == "The quay on Monday morning."
+    assert image.credit == "Photo: Ana Ruiz"

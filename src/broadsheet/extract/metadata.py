@@ -32,6 +32,7 @@ _DATE = re.compile(
 _BYLINE_WORDS = frozenset({"byline", "author", "authors", "writer"})
 _AGENCY_NAMES = "|".join(sorted(map(re.escape, WIRE_AGENCIES), key=len, reverse=True))
 _TRAILING_AGENCY = re.compile(rf"[\s,]+(?:of\s+|for\s+)?(?:the\s+)?({_AGENCY_NAMES})$")
+_CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "byline", "source", "photographer"})
 _PAYWALL_WORDS = frozenset({"paywall", "premium", "subscriber", "locked", "metered"})
 
 
@@ -176,7 +177,9 @@ def _is_byline_name(element: Element) -> bool:
     return bool(attribute_words(element) & _BYLINE_WORDS) and len(text_of(element)) < 200
 
 
-def _image(article: dict[str, Any], meta: _Meta, url: str | None) -> LeadImage | None:
+def _image(
+    article: dict[str, Any], meta: _Meta, root: Element, url: str | None
+) -> LeadImage | None:
     image = article.get("image")
     if isinstance(image, list):
         image = image[0] if image else None
@@ -188,8 +191,34 @@ def _image(article: dict[str, Any], meta: _Meta, url: str | None) -> LeadImage |
     source = image if isinstance(image, str) else meta.first("og:image", "twitter:image")
     if not source:
         return None
+    printed = _printed_caption(root, source)
+    caption = caption or (printed[0] if printed else None)
+    credit = credit or (printed[1] if printed else None)
     caption = caption or meta.first("og:image:alt", "twitter:image:alt")
     return LeadImage(urljoin(url or "", source.strip()), caption, credit)
+
+
+def _file_name(address: str) -> str:
+    return address.split("?")[0].rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def _printed_caption(root: Element, source: str) -> tuple[str | None, str | None] | None:
+    """Caption and credit printed under the lead image on the page, found by its file name."""
+    wanted = _file_name(source)
+    for figure in root.iter("figure"):
+        images = figure.iter("img", "source")
+        if not any(_file_name(i.get("src") or i.get("data-src") or "") == wanted for i in images):
+            continue
+        caption = next(figure.iter("figcaption"), None)
+        if caption is None:
+            return None
+        credit = next((e for e in caption.iter() if attribute_words(e) & _CREDIT_WORDS), None)
+        credit_text = squash(text_of(credit)) if credit is not None else None
+        text = squash(text_of(caption))
+        if credit_text and text.endswith(credit_text):
+            text = text[: -len(credit_text)].strip()
+        return text or None, credit_text or None
+    return None
 
 
 def _language(root: Element, meta: _Meta, article: dict[str, Any]) -> str | None:
@@ -264,7 +293,7 @@ def read_metadata(root: Element, url: str | None = None) -> PageMetadata:
         modified=_time(article, meta, root, "dateModified"),
         language=_language(root, meta, article),
         canonical_url=_canonical(root, meta, url),
-        lead_image=_image(article, meta, url),
+        lead_image=_image(article, meta, root, url),
         paywalled=_paywalled(article, meta),
         article=article or None,
     )

@@ -3,17 +3,14 @@ newsboat's FeedHQ backend as a real client (skipped with a reason where it is no
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
-import subprocess
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from broadsheet.core import Broadsheet
 from broadsheet.web.app import create_app
 from tests.liveserver import serve_app
+from tests.web.newsboat import Newsboat, needs_newsboat
 from tests.web.test_sync_miniflux import EMAIL, NOW, PASSWORD, broadsheet
 
 __all__ = ["broadsheet"]  # the fixture, shared with the Miniflux tests
@@ -75,28 +72,19 @@ def test_client_login_and_streams(broadsheet: Broadsheet) -> None:
         )
 
 
-@pytest.mark.skipif(shutil.which("newsboat") is None, reason="Debian's newsboat is not installed")
+@needs_newsboat
 def test_newsboat_feedhq_backend(broadsheet: Broadsheet, tmp_path: Path) -> None:
-    config, urls, cache = tmp_path / "config", tmp_path / "urls", tmp_path / "cache.db"
-    urls.write_text("")
     with serve_app(create_app(broadsheet)) as base:
-        config.write_text(
-            'urls-source "feedhq"\nfeedhq-show-special-feeds no\n'
-            f'feedhq-url "{base}/api/greader"\n'
-            f'feedhq-login "{EMAIL}"\nfeedhq-password "{PASSWORD}"\n'
+        newsboat = Newsboat(
+            tmp_path,
+            f'urls-source "feedhq"\nfeedhq-show-special-feeds no\nfeedhq-url "{base}/api/greader"\n'
+            f'feedhq-login "{EMAIL}"\nfeedhq-password "{PASSWORD}"\n',
         )
-        command = ["newsboat", "-C", str(config), "-u", str(urls), "-c", str(cache),
-                   "-x", "reload", "print-unread"]  # fmt: skip
-        env = {"HOME": str(tmp_path)}
-        run = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
-        assert run.returncode == 0, run.stderr
-        assert "6 unread articles" in run.stdout, run.stdout + run.stderr
-        with sqlite3.connect(cache) as db:
-            titles = {row[0] for row in db.execute("SELECT title FROM rss_item")}
+        printed, titles = newsboat.refresh()
+        assert "6 unread articles" in printed, printed
         assert "Valley News story 2" in titles and len(titles) == 6
-
         reader, _ = broadsheet.store.get_user_by_email(EMAIL)
         broadsheet.store.read_marks.mark(reader.id, [1, 2, 3], read=True, now=NOW)
-        cache.unlink()
-        again = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)
-        assert "3 unread articles" in again.stdout, again.stdout + again.stderr
+        newsboat.forget()
+        printed, _ = newsboat.refresh()
+        assert "3 unread articles" in printed, printed

@@ -4,9 +4,6 @@ client (skipped with a reason where newsboat is not installed)."""
 from __future__ import annotations
 
 import base64
-import shutil
-import sqlite3
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,6 +16,7 @@ from broadsheet.core import Broadsheet, make_broadsheet
 from broadsheet.types import Author, ExtractedArticle
 from broadsheet.web.app import create_app
 from tests.liveserver import serve_app
+from tests.web.newsboat import Newsboat, needs_newsboat
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 EMAIL, PASSWORD = "ada@example.org", "a long enough password"
@@ -87,32 +85,20 @@ def test_feeds_entries_and_status(broadsheet: Broadsheet) -> None:
         assert client.get("/api/miniflux/v1/feeds/999", headers=_basic()).status_code == 404
 
 
-@pytest.mark.skipif(shutil.which("newsboat") is None, reason="Debian's newsboat is not installed")
+@needs_newsboat
 def test_newsboat_reads_and_syncs(broadsheet: Broadsheet, tmp_path: Path) -> None:
-    config, urls, cache = tmp_path / "config", tmp_path / "urls", tmp_path / "cache.db"
-    urls.write_text("")
     with serve_app(create_app(broadsheet)) as base:
-        config.write_text(
-            'urls-source "miniflux"\n'
-            f'miniflux-url "{base}/api/miniflux"\n'
-            f'miniflux-login "{EMAIL}"\nminiflux-password "{PASSWORD}"\n'
+        newsboat = Newsboat(
+            tmp_path,
+            f'urls-source "miniflux"\nminiflux-url "{base}/api/miniflux"\n'
+            f'miniflux-login "{EMAIL}"\nminiflux-password "{PASSWORD}"\n',
         )
-        command = ["newsboat", "-C", str(config), "-u", str(urls), "-c", str(cache),
-                   "-x", "reload", "print-unread"]  # fmt: skip
-        run = subprocess.run(
-            command, capture_output=True, text=True, timeout=60, env={"HOME": str(tmp_path)}
-        )
-        assert run.returncode == 0, run.stderr
-        assert "6 unread articles" in run.stdout
-        with sqlite3.connect(cache) as db:
-            titles = {row[0] for row in db.execute("SELECT title FROM rss_item")}
+        printed, titles = newsboat.refresh()
+        assert "6 unread articles" in printed
         assert titles == {
             f"{n} story {i}" for n in ("Harbour Times", "Valley News") for i in range(3)
         }
-
         reader, _ = broadsheet.store.get_user_by_email(EMAIL)
         broadsheet.store.read_marks.mark(reader.id, [1, 2], read=True, now=NOW)
-        again = subprocess.run(
-            command, capture_output=True, text=True, timeout=60, env={"HOME": str(tmp_path)}
-        )
-        assert "4 unread articles" in again.stdout, again.stdout + again.stderr
+        printed, _ = newsboat.refresh()
+        assert "4 unread articles" in printed, printed

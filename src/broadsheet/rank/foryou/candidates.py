@@ -118,7 +118,9 @@ class CandidateIndex:
         codes = [c for s in story_ids if (c := self.stories.get(s)) is not None]
         if not codes:
             return np.zeros(0, dtype=np.int32)
-        return np.flatnonzero(np.isin(self.story_codes, np.array(codes))).astype(np.int32)
+        wanted = np.zeros(len(self.stories) + 1, dtype=bool)
+        wanted[codes] = True
+        return np.flatnonzero(wanted[self.story_codes]).astype(np.int32)
 
     def _single(self, vocab: Vocabulary, values: Iterable[str]) -> Ints:
         return np.array([vocab.code(v) for v in values], dtype=np.int32)

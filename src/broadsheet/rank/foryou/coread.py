@@ -109,9 +109,9 @@ class CoReading:
         reps = np.repeat(np.array([w for _, w in cols], np.float32), lengths)
         rows = row_of_col[self.neighbours[take]]
         ok = rows >= 0
-        np.add.at(out, rows[ok], self.weights[take][ok] * reps[ok])
+        sums = np.bincount(rows[ok], weights=self.weights[take][ok] * reps[ok], minlength=len(out))
         total = float(sum(w for _, w in cols))
-        return out / total if total > 0 else out
+        return (sums / total if total > 0 else sums).astype(np.float32)
 
     def _rows(self, index: CandidateIndex) -> npt.NDArray[np.int32]:
         if self._aligned is None or self._aligned[0] is not index:

@@ -100,14 +100,13 @@ def _exclude(
     """
     gone = [index.row_of[a] for a in profile.seen | profile.hidden_articles if a in index.row_of]
     total[gone] = -np.inf
-    total[index.rows_of_stories(profile.hidden_stories)] = -np.inf
-    if profile.read_stories:
-        read_at = np.full(len(index.stories) + 1, -np.inf)
-        for story, at in profile.read_stories.items():
-            code = index.stories.get(story)
-            if code is not None:
-                read_at[code] = at
-        total[index.published <= read_at[index.story_codes]] = -np.inf
+    if profile.read_stories or profile.hidden_stories:
+        times = {**profile.read_stories, **dict.fromkeys(profile.hidden_stories, np.inf)}
+        codes = [index.stories.get(story) for story in times]
+        known = [(c, at) for c, at in zip(codes, times.values(), strict=True) if c is not None]
+        cut = np.full(len(index.stories) + 1, -np.inf)  # per story: gone if published by then
+        cut[[c for c, _ in known]] = [at for _, at in known]
+        total[index.published <= cut[index.story_codes]] = -np.inf
     oldest = (now - timedelta(days=cfg.max_age_days)).timestamp()
     total[(index.published < oldest) | (index.published > now.timestamp())] = -np.inf
 

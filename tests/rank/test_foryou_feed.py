@@ -180,3 +180,10 @@ def test_a_followed_saved_search_brings_its_matches_with_its_name() -> None:
     assert {i.article_id for i in matched} == {"markets-6-0", "markets-7-0"}
     assert matched[0].reason == 'because you follow "rate cut"'
     assert matched[0].about == "search-7"
+
+
+def test_a_page_with_everything_read_is_empty_not_an_error() -> None:
+    index = world(per_topic=1)
+    everything = [signal("open", c.article_id) for c in index.candidates]
+    assert page(everything, index) == []
+    assert len(page([], index, limit=100)) == len(TOPICS)

@@ -25,6 +25,8 @@ _SHORT_WEIGHT = 0.5
 # A container the page marks as the article body wins when it holds this share of the prose.
 _MARKED_SHARE = 0.2
 
+# The body narrows to the deepest element holding this share of the container's prose.
+_NARROW_SHARE = 0.9
 # A furniture-named element holding more than this share of the page's prose is not furniture.
 _NAMED_SHARE = 0.3
 
@@ -99,19 +101,32 @@ def _is_named_furniture(element: Element, prose: dict[Element, float], limit: fl
     return never_wraps_article(element) or prose.get(element, 0.0) < limit
 
 
+def _narrowed(container: Element, prose: dict[Element, float]) -> Element:
+    """The deepest element inside ``container`` that still holds nearly all of its prose: an
+    author's bio, a disclosure or a cookie notice beside the article is not part of it."""
+    floor = _NARROW_SHARE * prose.get(container, 0.0)
+    inside = [
+        element
+        for element, amount in prose.items()
+        if amount >= floor and any(a is container for a in element.iterancestors())
+    ]
+    return max(inside, key=lambda e: sum(1 for _ in e.iterancestors()), default=container)
+
+
 def best_container(
     root: Element, blocks: list[Block], cards: set[Element] | None = None
 ) -> Candidate | None:
     """The body container: the element whose blocks add up to the highest value once furniture
-    is set aside, or the element the page marks as its article body (schema.org microdata)
-    when that one holds a fair share of the prose found."""
+    is set aside, narrowed to the part that holds nearly all its prose; or the element the page
+    marks as its article body (schema.org microdata) when that one holds a fair share of it."""
     _, prose = _totals(blocks)
     doomed = _furniture_blocks(blocks, prose, cards or set())
     totals, prose = _totals([b for i, b in enumerate(blocks) if i not in doomed])
     best = max(totals.items(), key=lambda item: item[1], default=None)
     if best is None or best[1] <= 0:
         return None
-    element, score = best
+    element = _narrowed(best[0], prose)
+    score = totals.get(element, 0.0)
     for marked in _marked_bodies(root):
         if prose.get(marked, 0.0) >= _MARKED_SHARE * prose.get(element, 0.0):
             return Candidate(marked, totals.get(marked, 0.0))

@@ -124,7 +124,9 @@ def synthetic_index(n: int, dim: int, now: datetime, rng: np.random.Generator) -
 def synthetic_signals(
     reader: str, n: int, index: CandidateIndex, now: datetime, rng: np.random.Generator
 ) -> list[Signal]:
-    kinds: list[SignalKind] = ["open"] * 14 + ["read_end"] * 4 + ["save", "hide", "more", "less"]
+    open_: list[SignalKind] = ["open"]
+    read_end: list[SignalKind] = ["read_end"]
+    kinds: list[SignalKind] = [*open_ * 14, *read_end * 4, "save", "hide", "more", "less"]
     out = [Signal(reader, "follow", f"t{k}", now, "topic") for k in range(5)]
     out += [Signal(reader, "follow", f"src{k}", now, "source") for k in range(5)]
     rows = rng.integers(0, len(index), size=n - len(out))

@@ -66,8 +66,9 @@ def bcubed_f1(gold: list[str], pred: list[int]) -> float:
     for i, (g, p) in enumerate(zip(gold, pred, strict=True)):
         by_gold[g].add(i)
         by_pred[p].add(i)
-    prec = sum(len(by_gold[g] & by_pred[p]) / len(by_pred[p]) for g, p in zip(gold, pred)) / len(gold)
-    rec = sum(len(by_gold[g] & by_pred[p]) / len(by_gold[g]) for g, p in zip(gold, pred)) / len(gold)
+    pairs = list(zip(gold, pred, strict=True))
+    prec = sum(len(by_gold[g] & by_pred[p]) / len(by_pred[p]) for g, p in pairs) / len(gold)
+    rec = sum(len(by_gold[g] & by_pred[p]) / len(by_gold[g]) for g, p in pairs) / len(gold)
     return 2 * prec * rec / (prec + rec)
 
 

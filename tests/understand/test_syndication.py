@@ -31,7 +31,7 @@ OTHER = (
 def edited_copy() -> str:
     paras = WIRE.split("\n")
     return "\n".join(
-        ["Sign up for our newsletter."] + paras[:3] + ["Editor's note: updated with details."]
+        ["Sign up for our newsletter.", *paras[:3], "Editor's note: updated with details."]
     )
 
 

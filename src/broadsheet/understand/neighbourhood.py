@@ -24,7 +24,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
-__all__ = ["cluster_neighbourhood", "cosine_matrix", "sparse_rows"]
+__all__ = ["cluster_neighbourhood", "cosine_matrix", "dot_many", "sparse_rows"]
 
 FloatArray = NDArray[np.float64]
 
@@ -39,6 +39,27 @@ def sparse_rows(terms: Sequence[array[int]], weights: Sequence[array[float]]) ->
     data = np.concatenate([np.frombuffer(w, dtype=np.float64) for w in weights])
     _, columns = np.unique(ids, return_inverse=True)
     return csr_matrix((data, columns, indptr), shape=(len(terms), int(columns.max()) + 1))
+
+
+def dot_many(
+    terms: array[int],
+    weights: array[float],
+    others_terms: Sequence[array[int]],
+    others_weights: Sequence[array[float]],
+) -> list[float]:
+    """Dot products of one sparse vector with many (a sorted merge done by NumPy)."""
+    q_terms = np.frombuffer(terms, dtype=np.int64)
+    order = np.argsort(q_terms)
+    q_terms, q_weights = q_terms[order], np.frombuffer(weights, dtype=np.float64)[order]
+    lengths = np.fromiter((len(t) for t in others_terms), dtype=np.int64, count=len(others_terms))
+    if not len(q_terms) or not lengths.sum():
+        return [0.0] * len(others_terms)
+    ids = np.concatenate([np.frombuffer(t, dtype=np.int64) for t in others_terms])
+    ws = np.concatenate([np.frombuffer(w, dtype=np.float64) for w in others_weights])
+    pos = np.minimum(np.searchsorted(q_terms, ids), len(q_terms) - 1)
+    contrib = np.where(q_terms[pos] == ids, ws * q_weights[pos], 0.0)
+    owner = np.repeat(np.arange(len(lengths)), lengths)
+    return np.bincount(owner, weights=contrib, minlength=len(lengths)).tolist()  # type: ignore[no-any-return]
 
 
 def cosine_matrix(terms: Sequence[array[int]], weights: Sequence[array[float]]) -> FloatArray:

@@ -27,7 +27,7 @@ from zlib import crc32
 
 import numpy as np
 
-from broadsheet.understand.neighbourhood import cluster_neighbourhood, cosine_matrix, sparse_rows
+from broadsheet.understand.neighbourhood import cluster_neighbourhood, cosine_matrix, dot_many
 from broadsheet.understand.vectors import DocumentFrequencies, VectorConfig, vectorise
 
 __all__ = ["StoryAssignment", "StoryClusterer", "StoryConfig", "StoryDoc"]
@@ -225,11 +225,12 @@ class StoryClusterer:
         candidates = self._candidates(query)
         if not candidates:
             return []
-        rows = sparse_rows(
-            [entry.terms] + [c.terms for c in candidates],
-            [entry.weights] + [c.weights for c in candidates],
+        products = dot_many(
+            entry.terms,
+            entry.weights,
+            [c.terms for c in candidates],
+            [c.weights for c in candidates],
         )
-        products = (rows[1:] @ rows[0].T).toarray().ravel().tolist()
         sims = list(zip(products, candidates, strict=True))
         for sim, other in sims:
             self._push_top(other.top, sim, entry.key)

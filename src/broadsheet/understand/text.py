@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 __all__ = [
     "STOPWORDS",
@@ -49,6 +50,7 @@ _NOT_NAMES_TEXT = """
 _NOT_NAMES = STOPWORDS | frozenset(_NOT_NAMES_TEXT.split())
 
 
+@lru_cache(maxsize=200_000)
 def normalise_token(token: str) -> str:
     """Lower-case, drop possessives and a plural ``s`` so "Iran's" and "Iran" meet."""
     t = token.lower().replace("\u2019", "'")
@@ -60,13 +62,16 @@ def normalise_token(token: str) -> str:
     return t
 
 
-def words(text: str) -> list[str]:
-    """Normalised content words of ``text``: no stop words, no one-letter tokens."""
+def words(text: str, limit: int | None = None) -> list[str]:
+    """Normalised content words of ``text`` (the first ``limit`` of them): no stop words, no
+    one-letter tokens."""
     out: list[str] = []
-    for m in _WORD.finditer(text):
-        t = normalise_token(m.group())
+    for token in _WORD.findall(text):
+        t = normalise_token(token)
         if len(t) > 1 and t not in STOPWORDS:
             out.append(t)
+            if len(out) == limit:
+                break
     return out
 
 

@@ -71,7 +71,7 @@ def term_counts(title: str, text: str, config: VectorConfig) -> Counter[str]:
     counts: Counter[str] = Counter()
     for w in words(title):
         counts[w] += config.title_weight
-    body = words(text)[: config.body_words]
+    body = words(text[: config.body_words * 20], config.body_words)
     counts.update(body)
     return counts
 

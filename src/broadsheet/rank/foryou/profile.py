@@ -77,7 +77,7 @@ class _Read:
     read_rows: dict[int, float] = field(default_factory=dict)  # row -> last read, epoch s
     count: int = 0
 
-    def add(self, s: Signal, strength: float, row: int | None) -> None:
+    def add(self, s: Signal, strength: float, at: float, row: int | None) -> None:
         self.count += 1
         if s.target_kind != "article":
             if s.kind == "follow":
@@ -89,7 +89,7 @@ class _Read:
             self.seen.add(s.target)
             self.liked[s.target] = self.liked.get(s.target, 0.0) + strength
             if row is not None:
-                self.read_rows[row] = max(self.read_rows.get(row, 0.0), s.at.timestamp())
+                self.read_rows[row] = max(self.read_rows.get(row, 0.0), at)
         elif s.kind == "hide":
             self.hidden.add(s.target)
         if row is not None:
@@ -109,13 +109,14 @@ def build_profile(
     cfg = config or ForYouConfig()
     read = _Read()
     mine = [s for s in signals if s.reader_id == reader_id]
-    ages = np.maximum(now.timestamp() - np.array([s.at.timestamp() for s in mine]), 0.0)
+    times = [s.at.timestamp() for s in mine]
+    ages = np.maximum(now.timestamp() - np.array(times), 0.0)
     decay = np.exp2(-ages / (cfg.half_life_days * 86_400))
     strengths = np.array([s.strength for s in mine]) * decay
     row_of = index.row_of
-    for s, strength in zip(mine, strengths.tolist(), strict=True):
+    for s, strength, at in zip(mine, strengths.tolist(), times, strict=True):
         row = row_of.get(s.target) if s.target_kind == "article" else None
-        read.add(s, strength, row)
+        read.add(s, strength, at, row)
     return _finish(reader_id, read, index)
 
 

@@ -48,6 +48,7 @@ def test_times_keep_their_zone_and_naive_ones_are_utc() -> None:
     assert parse_datetime("2019-11-19T13:03:00Z") == datetime(2019, 11, 19, 13, 3, tzinfo=UTC)
     assert parse_datetime("2025-09-07") == datetime(2025, 9, 7, tzinfo=UTC)
     assert parse_datetime("last Tuesday") is None
+    assert parse_datetime("0001-01-01T00:00:00Z") is None
     assert parse_datetime(None) is None
 
 

@@ -32,6 +32,8 @@ _DATE = re.compile(
 _BYLINE_WORDS = frozenset({"byline", "author", "authors", "writer"})
 _AGENCY_NAMES = "|".join(sorted(map(re.escape, WIRE_AGENCIES), key=len, reverse=True))
 _TRAILING_AGENCY = re.compile(rf"[\s,]+(?:of\s+|for\s+)?(?:the\s+)?({_AGENCY_NAMES})$")
+# No web page was published before this year; earlier ones are placeholders.
+_FIRST_YEAR = 1990
 _CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "byline", "source", "photographer"})
 _PAYWALL_WORDS = frozenset({"paywall", "premium", "subscriber", "locked", "metered"})
 
@@ -53,7 +55,8 @@ class PageMetadata:
 
 
 def parse_datetime(value: str | None) -> datetime | None:
-    """An ISO 8601 time, timezone-aware (a time without zone is taken as UTC)."""
+    """An ISO 8601 time, timezone-aware (a time without zone is taken as UTC); placeholder
+    years (``0001-01-01``) count as no time."""
     if not value:
         return None
     text = value.strip().replace("Z", "+00:00").replace(" ", "T", 1)
@@ -61,6 +64,8 @@ def parse_datetime(value: str | None) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
+        return None
+    if parsed.year < _FIRST_YEAR:
         return None
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 

@@ -7,9 +7,8 @@ import pkgutil
 
 import pytest
 
-import broadsheet.extract
-
-MODULES = sorted(m.name for m in pkgutil.iter_modules(broadsheet.extract.__path__))
+PACKAGE = importlib.import_module("broadsheet.extract")
+MODULES = sorted(m.name for m in pkgutil.iter_modules(PACKAGE.__path__))
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -143,3 +143,11 @@ def test_lead_image_caption_and_credit_printed_on_the_page() -> None:
     assert image is not None
     assert image.caption == "The quay on Monday morning."
     assert image.credit == "Photo: Ana Ruiz"
+
+
+def test_a_figure_printed_twice_is_kept_once() -> None:
+    figure = "<figure><img src='/a.jpg'><figcaption>The pier at dawn.</figcaption></figure>"
+    page = f"<article>{figure}<p>{'The pier reopened on Monday after repairs, the council said. ' * 3}</p>{figure}</article>"
+    html = extract(page).html
+    assert html.count("<figure>") == 1
+    assert html.count("The pier at dawn.") == 1

@@ -61,14 +61,20 @@ def _fix_images(container: Element, url: str | None) -> None:
 
 
 def _collapse_captions(container: Element) -> None:
-    """Keep each figure's caption once, however many times the page printed it."""
-    for figure in container.iter("figure"):
+    """Keep each figure's caption once, however many times the page printed it, and each
+    figure once (pages print one for narrow and one for wide screens)."""
+    figures: set[tuple[str, ...]] = set()
+    for figure in list(container.iter("figure")):
         seen: set[str] = set()
         for caption in list(figure.iter(*_CAPTION_TAGS)):
             text = squash(text_of(caption))
             if text in seen or not text:
                 drop_tree(caption)
             seen.add(text)
+        key = (*sorted(seen), *(i.get("src", "") for i in figure.iter("img")))
+        if key in figures:
+            drop_tree(figure)
+        figures.add(key)
 
 
 def _drop_title(container: Element, title: str | None) -> None:

@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--format", choices=["json", "markdown", "text"], default="json")
     extract.add_argument("--url", help="the page's address, when reading a file")
 
+    backup = commands.add_parser("backup", help="write a consistent copy of the database")
+    backup.add_argument(
+        "target", nargs="?", type=Path, help="file to write (default: DATA_DIR/backups/…)"
+    )
+
     token = commands.add_parser("token", help="API tokens for the JSON API")
     token.add_argument("action", choices=["create", "list", "revoke"])
     token.add_argument("email", help="the account the token acts as")
@@ -244,6 +249,20 @@ def _read_target(args: argparse.Namespace) -> tuple[bytes, str | None]:
         raise BroadsheetError(f"cannot read {target}: {e.strerror}") from e
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from broadsheet.storage.backup import backup_database
+
+    settings = _settings(args)
+    url = settings.resolved_database_url
+    suffix = ".sqlite3" if url.startswith("sqlite") else ".pgdump"
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = args.target or settings.data_dir / "backups" / f"broadsheet-{stamp}{suffix}"
+    print(f"backup written: {backup_database(url, target)}")
+    return 0
+
+
 def cmd_token(args: argparse.Namespace) -> int:
     broadsheet = _open(args)
     tokens = broadsheet.store.api_tokens
@@ -308,6 +327,7 @@ COMMANDS = {
     "extract": cmd_extract,
     "cluster": cmd_cluster,
     "token": cmd_token,
+    "backup": cmd_backup,
     "users": cmd_users,
     "serve": cmd_serve,
 }

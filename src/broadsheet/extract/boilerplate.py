@@ -62,7 +62,7 @@ _FURNITURE = _STRONG_FURNITURE | frozenset(
         "credits", "banner", "rating", "teaser", "dateline", "timestamp", "date", "published",
         "meta", "metadata", "follow", "hidden", "hide", "print", "skip", "more", "readmore",
         "toast", "tooltip", "header", "topics", "keywords", "embed", "video", "gallery",
-        "slideshow", "carousel", "tools",
+        "slideshow", "carousel", "tools", "sr", "screen", "visually",
     }
 )  # fmt: skip
 # Words that say a container holds the article itself; they outweigh one furniture word.
@@ -76,7 +76,9 @@ _KEPT_TAGS = frozenset(
     {"figure", "figcaption", "img", "picture", "blockquote", "tr", "td", "th", "tbody", "thead"}
 )
 # Elements whose attributes may hide them or give them a furniture role, found by lxml in C.
-_MARKED_HIDDEN_OR_ROLE = lxml.etree.XPath("//*[@hidden or @aria-hidden or @style or @role]")
+_MARKED_HIDDEN_OR_ROLE = lxml.etree.XPath(
+    "//*[@hidden or @aria-hidden or @style or @role or contains(@class, 'collapse')]"
+)
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -95,7 +97,16 @@ def _is_furniture_tag(element: Element) -> bool:
         return True
     if element.get("hidden") is not None or element.get("aria-hidden") == "true":
         return True
-    return "display:none" in element.get("style", "").replace(" ", "")
+    if "display:none" in element.get("style", "").replace(" ", ""):
+        return True
+    return _is_collapsed(element)
+
+
+def _is_collapsed(element: Element) -> bool:
+    """Closed by the page's CSS framework until a reader opens it (Bootstrap's ``collapse``
+    without ``show``/``in``); the reader of the page does not see it."""
+    classes = set((element.get("class") or "").split())
+    return "collapse" in classes and not classes & {"show", "in"}
 
 
 def is_furniture_name(element: Element) -> bool:

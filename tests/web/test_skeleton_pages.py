@@ -86,3 +86,14 @@ def test_missing_pages_are_readable_404s(client: TestClient) -> None:
 
 def test_healthz(client: TestClient) -> None:
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_metrics_for_prometheus(broadsheet: Broadsheet, client: TestClient) -> None:
+    broadsheet.store.add_source("https://a.example/feed", now=NOW)
+    article = ExtractedArticle(title="T", text="Body", html="<p>Body</p>")
+    broadsheet.store.save_article(article, url="https://a.example/1", source_id=None, now=NOW)
+    response = client.get("/metrics")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    assert 'broadsheet_sources{status="ok"} 1.0' in response.text
+    assert "broadsheet_articles 1.0" in response.text
+    assert "broadsheet_stories 0.0" in response.text

@@ -71,11 +71,12 @@ def create_app(
     reader.install(app)  # CSRF checks and the viewer for every route included after it
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    from broadsheet.web import api, feeds, foryou, membership, pages, stories
+    from broadsheet.web import api, feeds, foryou, membership, metrics, pages, stories
     from broadsheet.web.sync import fever, greader, miniflux
 
     app.include_router(pages.router)
     app.include_router(stories.router)
+    app.include_router(metrics.router)
     app.include_router(foryou.router)
     app.include_router(feeds.router)
     app.include_router(api.router)

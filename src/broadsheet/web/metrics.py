@@ -27,7 +27,7 @@ class StoreCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         with self.broadsheet.store.engine.connect() as conn:
-            by_status = dict(
+            by_status: dict[str, int] = dict(
                 conn.execute(
                     select(sources.c.status, func.count()).group_by(sources.c.status)
                 ).all()

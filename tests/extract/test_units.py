@@ -113,3 +113,15 @@ def test_lenient_structured_data() -> None:
     (article,) = article_objects(root)
     assert text_value(article["articleBody"]) == "Body & more"
     assert text_value(article["headline"]) is not None
+
+
+def test_hidden_and_collapsed_blocks_are_dropped() -> None:
+    from broadsheet.extract.boilerplate import prune_tags
+
+    root = _root(
+        f"<div><p>{SENTENCE}</p><div class='collapse'><p>closed</p></div>"
+        "<div class='collapse show'><p>opened</p></div><p hidden>hidden</p>"
+        "<p style='display: none'>unseen</p></div>"
+    )
+    prune_tags(root)
+    assert [b.text for b in iter_blocks(root)] == [SENTENCE, "opened"]

@@ -46,6 +46,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8080
     secret_key: str | None = None
+    log_format: str = "text"
     registration: str = "open"
     session_days: int = 30
     login_attempts: int = 5

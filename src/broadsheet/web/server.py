@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import TYPE_CHECKING
 
 from broadsheet.config import Settings
+from broadsheet.logs import configure_logging
 
 if TYPE_CHECKING:
     from broadsheet.core import Broadsheet
@@ -22,7 +22,7 @@ def serve(settings: Settings, *, host: str | None, port: int | None, worker: boo
     from broadsheet.workers.loop import fetch_forever
     from broadsheet.workers.story_loop import assign_stories_forever
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_format)
     broadsheet = make_broadsheet(settings)
 
     async def background(bs: Broadsheet) -> None:

@@ -6,7 +6,6 @@ do the work and print, so the CLI module stays small.
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import IO, Any
 from broadsheet.core import Broadsheet
 from broadsheet.exceptions import BroadsheetError
 from broadsheet.ingest.opml import ImportResult
+from broadsheet.logs import configure_logging
 from broadsheet.types import Source
 
 __all__ = ["export_opml", "import_opml", "retry", "source_json", "sources_table", "worker"]
@@ -121,7 +121,7 @@ def retry(broadsheet: Broadsheet, targets: list[str], out: IO[str], err: IO[str]
 
 def worker(broadsheet: Broadsheet, owner: str | None) -> int:
     """Fetch due sources until SIGINT or SIGTERM, then finish the sources in flight and stop."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(broadsheet.settings.log_format)
 
     async def run() -> None:
         stop = asyncio.Event()

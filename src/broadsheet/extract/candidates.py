@@ -27,6 +27,8 @@ _MARKED_SHARE = 0.2
 
 # The body narrows to the deepest element holding this share of the container's prose.
 _NARROW_SHARE = 0.9
+# Narrowing stops at containers: one long paragraph is not the whole body.
+_PARAGRAPH_TAGS = frozenset({"p", "li", "blockquote", "pre", "td", "dd", "dt"}) | HEADING_TAGS
 # A furniture-named element holding more than this share of the page's prose is not furniture.
 _NAMED_SHARE = 0.3
 
@@ -108,7 +110,9 @@ def _narrowed(container: Element, prose: dict[Element, float]) -> Element:
     inside = [
         element
         for element, amount in prose.items()
-        if amount >= floor and any(a is container for a in element.iterancestors())
+        if amount >= floor
+        and element.tag not in _PARAGRAPH_TAGS
+        and any(a is container for a in element.iterancestors())
     ]
     return max(inside, key=lambda e: sum(1 for _ in e.iterancestors()), default=container)
 

@@ -90,6 +90,8 @@ def build(store: Store, n_articles: int, n_stories: int, now: datetime, seed: in
         _insert_batch(store, rng, range(start, min(start + BATCH, n_articles)), n_stories, now)
         print(f"  {min(start + BATCH, n_articles)} articles", file=sys.stderr, flush=True)
     _story_stats(store)
+    with store.engine.begin() as conn:  # planner statistics, as autovacuum would gather them
+        conn.exec_driver_sql("ANALYZE")
 
 
 def _insert_batch(

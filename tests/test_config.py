@@ -42,3 +42,13 @@ def test_unreadable_config_file(tmp_path: Path) -> None:
     bad.write_text("port = = 1")
     with pytest.raises(ConfigError, match="cannot read config file"):
         load_settings(bad, {})
+
+
+def test_every_setting_is_documented_in_the_readme() -> None:
+    from dataclasses import fields
+
+    from broadsheet.config import Settings
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    missing = [f.name for f in fields(Settings) if f"`{f.name}`" not in readme]
+    assert missing == []

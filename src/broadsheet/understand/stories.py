@@ -73,12 +73,12 @@ class StoryConfig:
     crowding: float = 0.8
     neighbours: int = 5
     density_prior: float = 0.15
-    nearest: int = 30
+    nearest: int = 20
     max_members: int = 40
-    max_neighbourhood: int = 150
+    max_neighbourhood: int = 80
     window: timedelta = timedelta(days=4)
     index_terms: int = 12
-    candidates: int = 120
+    candidates: int = 60
     max_postings: int = 400
     vectors: VectorConfig = field(default_factory=VectorConfig)
 

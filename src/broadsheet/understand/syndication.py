@@ -112,7 +112,7 @@ def signature(text: str) -> bytes:
     if not len(x):
         return b"\xff" * (4 * NUM_HASHES)
     hashed = ((x[:, None] * _A[None, :] + _B[None, :]) >> np.uint64(32)) & _MASK32
-    return hashed.min(axis=0).astype("<u4").tobytes()
+    return bytes(hashed.min(axis=0).astype("<u4").tobytes())
 
 
 def resemblance(a: bytes, b: bytes) -> float:

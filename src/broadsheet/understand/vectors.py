@@ -9,7 +9,6 @@ nothing are forgotten, so memory follows the recent vocabulary, not the whole hi
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -66,13 +65,13 @@ class DocumentFrequencies:
         self._since_decay = 0
 
 
-def term_counts(title: str, text: str, config: VectorConfig) -> Counter[str]:
+def term_counts(title: str, text: str, config: VectorConfig) -> dict[str, float]:
     """Weighted word counts: the title counts ``title_weight`` times, the body up to a limit."""
-    counts: Counter[str] = Counter()
+    counts: dict[str, float] = {}
     for w in words(title):
-        counts[w] += config.title_weight
-    body = words(text[: config.body_words * 20], config.body_words)
-    counts.update(body)
+        counts[w] = counts.get(w, 0.0) + config.title_weight
+    for w in words(text[: config.body_words * 20], config.body_words):
+        counts[w] = counts.get(w, 0.0) + 1.0
     return counts
 
 

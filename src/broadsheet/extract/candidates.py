@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from broadsheet.extract.blocks import HEADING_TAGS, Block
 from broadsheet.extract.boilerplate import is_furniture_name, never_wraps_article
-from broadsheet.extract.dom import Element, ancestors_and_self
+from broadsheet.extract.dom import Element
 
 __all__ = ["Candidate", "best_container", "block_value"]
 
@@ -51,16 +51,24 @@ def block_value(block: Block) -> float:
     return -_SHORT_WEIGHT * min(block.length, _COUNTED_CHARS)
 
 
-def _totals(blocks: list[Block]) -> tuple[dict[Element, float], dict[Element, float]]:
-    """Per element: the sum of its blocks' values, and the sum of the positive ones (its prose)."""
+def _totals(
+    order: list[Element], blocks: list[Block]
+) -> tuple[dict[Element, float], dict[Element, float]]:
+    """Per element of ``order`` (the tree in document order): the sum of its blocks' values, and
+    the sum of the positive ones (its prose). Sums flow up one parent at a time, children
+    before parents, so the work is linear in the size of the tree however deep it is."""
     totals: dict[Element, float] = {}
     prose: dict[Element, float] = {}
     for block in blocks:
         value = block_value(block)
-        for element in ancestors_and_self(block.element):
-            totals[element] = totals.get(element, 0.0) + value
-            if value > 0:
-                prose[element] = prose.get(element, 0.0) + value
+        totals[block.element] = totals.get(block.element, 0.0) + value
+        if value > 0:
+            prose[block.element] = prose.get(block.element, 0.0) + value
+    for element in reversed(order[1:]):
+        parent = element.getparent()
+        for sums in (totals, prose):
+            if element in sums:
+                sums[parent] = sums.get(parent, 0.0) + sums[element]
     return totals, prose
 
 
@@ -74,7 +82,7 @@ def _marked_bodies(root: Element) -> list[Element]:
 
 
 def _furniture_blocks(
-    blocks: list[Block], prose: dict[Element, float], cards: set[Element]
+    order: list[Element], blocks: list[Block], prose: dict[Element, float], cards: set[Element]
 ) -> set[int]:
     """Indexes of the blocks inside a teaser card or an element named like furniture.
 
@@ -83,18 +91,12 @@ def _furniture_blocks(
     that holds a large share of the page's prose is not taken for furniture.
     """
     limit = _NAMED_SHARE * max(prose.values(), default=0.0)
-    verdicts: dict[Element, bool] = {}
-    doomed: set[int] = set()
-    for index, block in enumerate(blocks):
-        for element in ancestors_and_self(block.element):
-            verdict = verdicts.get(element)
-            if verdict is None:
-                verdict = element in cards or _is_named_furniture(element, prose, limit)
-                verdicts[element] = verdict
-            if verdict:
-                doomed.add(index)
-                break
-    return doomed
+    inside: set[Element] = set()
+    for element in order:  # parents come before their children
+        parent = element.getparent()
+        if parent in inside or element in cards or _is_named_furniture(element, prose, limit):
+            inside.add(element)
+    return {index for index, block in enumerate(blocks) if block.element in inside}
 
 
 def _is_named_furniture(element: Element, prose: dict[Element, float], limit: float) -> bool:
@@ -123,9 +125,10 @@ def best_container(
     """The body container: the element whose blocks add up to the highest value once furniture
     is set aside, narrowed to the part that holds nearly all its prose; or the element the page
     marks as its article body (schema.org microdata) when that one holds a fair share of it."""
-    _, prose = _totals(blocks)
-    doomed = _furniture_blocks(blocks, prose, cards or set())
-    totals, prose = _totals([b for i, b in enumerate(blocks) if i not in doomed])
+    order = [el for el in root.iter() if isinstance(el.tag, str)]
+    _, prose = _totals(order, blocks)
+    doomed = _furniture_blocks(order, blocks, prose, cards or set())
+    totals, prose = _totals(order, [b for i, b in enumerate(blocks) if i not in doomed])
     best = max(totals.items(), key=lambda item: item[1], default=None)
     if best is None or best[1] <= 0:
         return None

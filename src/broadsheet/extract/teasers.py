@@ -8,6 +8,7 @@ Paragraphs are never cards: a run of paragraphs that open with links is an artic
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 
@@ -21,6 +22,7 @@ _CARD_TAGS = frozenset({"div", "li", "article", "section", "aside", "dd", "tr"})
 _CARD_MAX_CHARS = 600
 _HEADLINE_MIN_CHARS = 15
 _RUN = 3
+_CARD_MAX_NODES = 200
 _WORDS = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
 
@@ -78,7 +80,11 @@ def _text_before(card: Element, link: Element) -> str:
 
 
 def _is_card(element: Element) -> bool:
-    return len(squash(text_of(element))) <= _CARD_MAX_CHARS and _leads_with_link(element)
+    if len(squash(text_of(element))) > _CARD_MAX_CHARS:
+        return False
+    # A card is small markup too; the bound keeps the link search linear on hostile pages.
+    nodes = sum(1 for _ in itertools.islice(element.iter(), _CARD_MAX_NODES + 1))
+    return nodes <= _CARD_MAX_NODES and _leads_with_link(element)
 
 
 def _first_class(element: Element) -> str:

@@ -107,3 +107,13 @@ def test_undated_articles_are_accepted() -> None:
     a = clusterer.assign(StoryDoc("x", "Title", "Some text here about a thing."))
     b = clusterer.assign(StoryDoc("y", "", ""))
     assert a.story_id != b.story_id
+
+
+def test_the_word_index_forgets_evicted_articles() -> None:
+    clusterer = StoryClusterer(StoryConfig(window=timedelta(minutes=10)))
+    for i in range(1200):
+        when = T0 + timedelta(minutes=i)
+        clusterer.assign(StoryDoc(i, f"Unique{i} headline", f"Word{i} text body {i}", when))
+    assert clusterer.window_size <= 11
+    # about six words per article are indexed: without the sweep this would be over 7,000
+    assert sum(len(keys) for keys in clusterer._postings.values()) < 2000

@@ -128,6 +128,7 @@ class StoryClusterer:
         self._successor: dict[int, int] = {}
         self._keys = itertools.count()
         self._clock: datetime | None = None
+        self._evicted = 0
 
     def __len__(self) -> int:
         """Live stories in the window."""
@@ -199,6 +200,20 @@ class StoryClusterer:
                 story.members.pop(gone.key, None)
                 if not story.members:
                     del self._stories[story.id]
+            self._evicted += 1
+        if self._evicted > max(len(docs), 1000):
+            self._sweep_postings()
+
+    def _sweep_postings(self) -> None:
+        """Drop evicted articles from the word index (amortised: once per window's worth)."""
+        docs = self._docs
+        swept = {}
+        for term, keys in self._postings.items():
+            live = [k for k in keys if k in docs]
+            if live:
+                swept[term] = live
+        self._postings = swept
+        self._evicted = 0
 
     def _index(self, entry: _Doc) -> None:
         top = sorted(zip(entry.weights, entry.terms, strict=True), reverse=True)

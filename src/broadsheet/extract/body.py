@@ -7,11 +7,12 @@ again above the body, and credits or prompts at its edges. Each rule says what i
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from broadsheet.extract.blocks import HEADING_TAGS, Block
 from broadsheet.extract.boilerplate import attribute_words
-from broadsheet.extract.dom import Element, ancestors_and_self, text_of
+from broadsheet.extract.dom import Element, text_of
 
 __all__ = ["body_blocks", "is_image_box"]
 
@@ -31,17 +32,23 @@ _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 
 
-def _in_caption(block: Block) -> bool:
+def _in_caption(block: Block, figures: set[Element]) -> bool:
     """Is the block a caption: inside a figure, or in a small box named as an image that
     holds one (``<div class="image"><img><p>In this file photo…</p></div>``)?"""
-    if block.tag == "figcaption":
+    if block.tag == "figcaption" or block.element in figures:
         return True
-    for depth, ancestor in enumerate(block.element.iterancestors()):
-        if ancestor.tag in ("figcaption", "figure"):
-            return True
-        if depth < _IMAGE_BOX_DEPTH and is_image_box(ancestor):
-            return True
-    return False
+    near = itertools.islice(block.element.iterancestors(), _IMAGE_BOX_DEPTH)
+    return any(is_image_box(ancestor) for ancestor in near)
+
+
+def _regions(container: Element, tags: tuple[str, ...], marked: set[Element]) -> set[Element]:
+    """The elements of ``container`` inside (or being) one of ``tags`` or ``marked``: one pass
+    from the top, parents before children."""
+    inside: set[Element] = set()
+    for element in container.iter():
+        if element.getparent() in inside or element.tag in tags or element in marked:
+            inside.add(element)
+    return inside
 
 
 def is_image_box(element: Element) -> bool:
@@ -51,29 +58,22 @@ def is_image_box(element: Element) -> bool:
     return len(text_of(element)) < _CAPTION_MAX_CHARS
 
 
-def _within(block: Block, container: Element) -> bool:
-    return any(e is container for e in ancestors_and_self(block.element))
-
-
-def _in_card(block: Block, cards: set[Element]) -> bool:
-    return bool(cards) and any(a in cards for a in ancestors_and_self(block.element))
-
-
 def body_blocks(
     blocks: list[Block],
     container: Element,
     cards: set[Element] | None = None,
     known: tuple[str | None, ...] = (),
 ) -> list[Block]:
-    """The blocks of ``container`` that belong to the article text; ``known`` texts (the
-    headline, the standfirst) are metadata, not body, where they open it."""
+    """The blocks of ``container`` (``blocks`` are its own) that belong to the article text;
+    ``known`` texts (the headline, the standfirst) are metadata, not body, where they open it."""
+    figures = _regions(container, ("figure", "figcaption"), set())
+    teasers = _regions(container, (), cards or set())
+    quotes = _regions(container, ("blockquote", "td", "th"), set())
     kept: list[Block] = []
     for block in blocks:
-        if not _within(block, container) or _in_caption(block) or block.tag == "h1":
+        if _in_caption(block, figures) or block.tag == "h1" or block.element in teasers:
             continue
-        if _in_card(block, cards or set()):
-            continue
-        if _is_link_line(block) and not _is_data_or_quote(block):
+        if _is_link_line(block) and block.element not in quotes:
             continue
         if _is_label(block) or _SHORTCODE.match(block.text):
             continue
@@ -113,13 +113,6 @@ def _is_label(block: Block) -> bool:
         block.tag not in _LIST_TAGS
         and block.tag not in HEADING_TAGS
         and (_LONE_WORD.match(block.text) is not None)
-    )
-
-
-def _is_data_or_quote(block: Block) -> bool:
-    """Table cells and quotes (embedded posts) are text even when they are links."""
-    return block.tag in ("td", "th") or any(
-        a.tag == "blockquote" for a in ancestors_and_self(block.element)
     )
 
 

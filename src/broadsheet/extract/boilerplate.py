@@ -62,7 +62,8 @@ _FURNITURE = _STRONG_FURNITURE | frozenset(
         "credits", "banner", "rating", "teaser", "dateline", "timestamp", "date", "published",
         "meta", "metadata", "follow", "hidden", "hide", "print", "skip", "more", "readmore",
         "toast", "tooltip", "header", "topics", "keywords", "embed", "video", "gallery",
-        "slideshow", "carousel", "tools", "sr", "screen", "visually",
+        "slideshow", "carousel", "tools", "sr", "screen", "visually", "rollover", "popover",
+        "hovercard",
     }
 )  # fmt: skip
 # Words that say a container holds the article itself; they outweigh one furniture word.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from broadsheet.extract.clean_text import clean_text
-from tests.extract.conftest import shared_dir
+from tests.extract.shared import shared_dir
 
 SAMPLES = shared_dir() / "samples"
 

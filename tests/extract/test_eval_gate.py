@@ -15,7 +15,7 @@ import pytest
 from broadsheet.exceptions import ExtractionError
 from broadsheet.extract import extract
 from broadsheet.extract.evaluation import BenchPage, iter_bench_pages, score_page, summarize
-from tests.extract.conftest import shared_dir
+from tests.extract.shared import shared_dir
 
 BENCH = shared_dir() / "bench" / "extraction" / "scrapinghub"
 FLOORS = json.loads((Path(__file__).parent / "floors.json").read_text(encoding="utf-8"))

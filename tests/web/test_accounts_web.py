@@ -6,9 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from broadsheet.core import Broadsheet
+from broadsheet.exceptions import ConfigError
 from tests.conftest import Clock
 from tests.web.readerkit import PASSWORD, FakeMailer, Reader, make_app, new_reader
 
@@ -162,3 +164,31 @@ def test_sign_in_only_redirects_within_the_site(client: TestClient) -> None:
         response = reader.post("/signin", {"email": "ada@example.org", "password": PASSWORD,
                                            "next": target}, follow_redirects=False)  # fmt: skip
         assert response.headers["location"] == expected
+
+
+def test_a_failed_reset_mail_leaves_a_request_for_the_admin(broadsheet: Broadsheet) -> None:
+    class BrokenMailer:
+        def send(self, to: str, subject: str, body: str) -> None:
+            raise OSError("connection refused")
+
+    broadsheet.accounts.mailer = BrokenMailer()
+    new_reader(broadsheet).sign_up("ada@example.org")
+    reader = new_reader(broadsheet)
+    reader.get("/reset")
+    reader.post("/reset", {"email": "ada@example.org"})
+    assert [r.user.email for r in broadsheet.store.accounts.open_reset_requests()] == [
+        "ada@example.org"
+    ]
+
+
+def test_signed_in_pages_are_private_and_bad_registration_is_refused(
+    client: TestClient, tmp_path: Path, clock: Clock
+) -> None:
+    reader = Reader(client)
+    assert "private" not in reader.get("/").headers.get("cache-control", "")
+    reader.sign_up("ada@example.org")
+    assert reader.get("/").headers["cache-control"] == "private, no-cache"
+    broadsheet = make_app(tmp_path / "other", clock, registration="sometimes")
+    with pytest.raises(ConfigError, match="registration must be one of"):
+        broadsheet.accounts  # noqa: B018
+    broadsheet.close()

@@ -41,6 +41,8 @@ class SecurityHeaders(BaseHTTPMiddleware):
         response = await call_next(request)
         for name, value in _HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.scope.get("viewer") is not None:  # a signed-in page is for that reader only
+            response.headers.setdefault("Cache-Control", "private, no-cache")
         token = request.state.csrf_token if hasattr(request.state, "csrf_token") else None
         if token and request.cookies.get(CSRF_COOKIE) != token:
             response.set_cookie(

@@ -17,7 +17,6 @@ from broadsheet.extract.dom import Element, drop_tree, text_of
 
 __all__ = [
     "attribute_words",
-    "is_furniture",
     "is_furniture_name",
     "never_wraps_article",
     "prune_names",
@@ -124,11 +123,6 @@ def is_furniture_name(element: Element) -> bool:
 def never_wraps_article(element: Element) -> bool:
     """Does the element's name say it is furniture that never wraps an article (comments)?"""
     return bool(attribute_words(element) & _NEVER_WRAPPING)
-
-
-def is_furniture(element: Element) -> bool:
-    """Does the element's markup say it is page furniture rather than article prose?"""
-    return _is_furniture_tag(element) or is_furniture_name(element)
 
 
 def prune_tags(root: Element) -> None:

@@ -70,3 +70,17 @@ def test_attribution(text: str, attribution: str | None) -> None:
 
 def test_agency_byline_is_an_attribution() -> None:
     assert find_attribution("Shares fell.", [Author("Agence France-Presse")]) == "AFP"
+
+
+def test_publisher_as_byline_and_junk_sections_are_dropped() -> None:
+    from broadsheet.extract import extract
+
+    page = """<html><head><meta property="og:site_name" content="BBC News">
+    <meta name="author" content="BBC News"><meta property="article:section" content="gizmodo.com">
+    </head><body><article><p>The quay reopened on Monday after six months of repairs, the board said.</p>
+    </article></body></html>"""
+    article = extract(page)
+    assert article.authors == ()
+    assert article.section is None
+    page = page.replace("gizmodo.com", "U.S.")
+    assert extract(page).section == "U.S."

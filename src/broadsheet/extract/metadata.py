@@ -34,6 +34,8 @@ _AGENCY_NAMES = "|".join(sorted(map(re.escape, WIRE_AGENCIES), key=len, reverse=
 _TRAILING_AGENCY = re.compile(rf"[\s,]+(?:of\s+|for\s+)?(?:the\s+)?({_AGENCY_NAMES})$")
 # No web page was published before this year; earlier ones are placeholders.
 _FIRST_YEAR = 1990
+_HOST = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
+_NOT_SECTIONS = frozenset({"post", "article", "story", "page", "blog", "uncategorized", "none"})
 _CREDIT_WORDS = frozenset({"credit", "credits", "copyright", "byline", "source", "photographer"})
 _PAYWALL_WORDS = frozenset({"paywall", "premium", "subscriber", "locked", "metered"})
 
@@ -281,19 +283,33 @@ def _time(article: dict[str, Any], meta: _Meta, root: Element, key: str) -> date
     return found
 
 
+def _people(authors: tuple[Author, ...], publisher: str | None) -> tuple[Author, ...]:
+    """Bylines that name the publisher itself ("BBC News" on the BBC) are no authors."""
+    own = (publisher or "").casefold()
+    return tuple(a for a in authors if a.name.casefold() not in (own, f"{own} staff"))
+
+
+def _section(article: dict[str, Any], meta: _Meta) -> str | None:
+    """The section, unless the page fills it with a host name or a content type."""
+    found = text_value(article.get("articleSection")) or meta.first("article:section", "section")
+    if not found or _HOST.match(found.casefold()) or found.casefold() in _NOT_SECTIONS:
+        return None
+    return found
+
+
 def read_metadata(root: Element, url: str | None = None) -> PageMetadata:
     """Everything but the body, read from the untouched page."""
     articles = article_objects(root)
     article = articles[0] if articles else {}
     meta = _Meta(root)
-    section = text_value(article.get("articleSection")) or meta.first("article:section", "section")
+    publisher = _publisher(article, meta, root)
     return PageMetadata(
         title=_title(article, meta, root),
         standfirst=text_value(article.get("description"))
         or meta.first("og:description", "description", "twitter:description"),
-        authors=_authors(article, meta, root),
-        publisher=_publisher(article, meta, root),
-        section=section,
+        authors=_people(_authors(article, meta, root), publisher),
+        publisher=publisher,
+        section=_section(article, meta),
         published=_time(article, meta, root, "datePublished"),
         modified=_time(article, meta, root, "dateModified"),
         language=_language(root, meta, article),

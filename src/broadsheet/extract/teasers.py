@@ -2,8 +2,9 @@
 
 Hand-written because teasers look like prose (an excerpt is a sentence or two) and so fool any
 judgement of single blocks. What gives them away is their shape: a run of sibling elements built
-alike (same tag and class), each short and each led by a link, the headline of another page.
-Paragraphs are never cards: a run of paragraphs that open with links is an article's own list.
+alike (same tag and first class), each short and each led by a link, the headline of another
+page. Paragraphs are never cards (a run of paragraphs that open with links is an article's own
+list), nor are table rows (a row led by a link is data).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from broadsheet.extract.dom import Element, squash, text_of
 
 __all__ = ["teaser_cards"]
 
-_CARD_TAGS = frozenset({"div", "li", "article", "section", "aside", "dd", "tr"})
+_CARD_TAGS = frozenset({"div", "li", "article", "section", "aside", "dd"})
 # A card is short; its headline link is at least this long; a run has at least this many cards.
 _CARD_MAX_CHARS = 600
 _HEADLINE_MIN_CHARS = 15

@@ -121,8 +121,10 @@ def is_furniture_name(element: Element) -> bool:
 
 
 def never_wraps_article(element: Element) -> bool:
-    """Does the element's name say it is furniture that never wraps an article (comments)?"""
-    return bool(attribute_words(element) & _NEVER_WRAPPING)
+    """Does the element's name say it is furniture that never wraps an article (comments), and
+    nothing that might (``social-share article-body`` could be the article's own box)?"""
+    words = attribute_words(element)
+    return bool(words & _NEVER_WRAPPING) and not words & _CONTENT
 
 
 def prune_tags(root: Element) -> None:

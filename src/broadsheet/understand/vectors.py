@@ -26,7 +26,7 @@ class VectorConfig:
     title_weight: float = 2.0
     name_boost: float = 1.0
     body_words: int = 300
-    max_terms: int = 80
+    max_terms: int = 150
 
 
 class DocumentFrequencies:

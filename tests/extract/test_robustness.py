@@ -115,3 +115,11 @@ def test_any_structured_data(data: object, value: str) -> None:
         f"<body><article>{PROSE}</article></body></html>"
     )
     _outcome(page)
+
+
+def test_inline_images_do_not_count_against_the_size_cap() -> None:
+    image = "<img src='data:image/png;base64," + "A" * 400_000 + "'>"
+    page = f"<html><body>{image * 10}<article>{PROSE}</article></body></html>"
+    article = extract(page)
+    assert not article.truncated
+    assert "plain sentence" in article.text

@@ -36,6 +36,7 @@ MAX_BYTES = 60_000_000
 MAX_DEPTH = 200
 MAX_PARSED_CHARS = 3_000_000
 _BULKY = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+_INLINE_DATA = re.compile(r"""(?<==)["']data:[^"']{1000,}["']""")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -75,10 +76,11 @@ class ParsedPage:
 
 
 def _bounded(text: str) -> tuple[str, bool]:
-    """Scripts and styles emptied on big pages, then the page cut if it is still too long."""
+    """Scripts, styles and inline data (base64 images) emptied on big pages, then the page cut
+    if it is still too long."""
     if len(text) <= MAX_PARSED_CHARS:
         return text, False
-    text = _BULKY.sub(r"<\1></\1>", text)
+    text = _INLINE_DATA.sub('""', _BULKY.sub(r"<\1></\1>", text))
     if len(text) <= MAX_PARSED_CHARS:
         return text, False
     return text[:MAX_PARSED_CHARS], True

@@ -205,3 +205,42 @@ def test_reading_view_shows_the_story_copies_and_related(broadsheet: Broadsheet)
     page = new_reader(broadsheet).get(f"/articles/{ids[0]}").text
     assert f'href="/stories/{story}">Full coverage' in page
     assert "also in 1 outlet" in page and f'href="/articles/{ids[1]}">Post' in page
+
+
+def test_top_stories_on_home_follow_new_coverage_and_standing(
+    broadsheet: Broadsheet, clock: Clock
+) -> None:
+    now = broadsheet.now()
+    sources = [
+        broadsheet.store.add_source(f"https://{n}.example/f", now=now, title=f"Outlet {n}")[0].id
+        for n in range(3)
+    ]
+
+    def cover(story: int, n: int, source: int, headline: str) -> None:
+        article = add_article(broadsheet, n, f"{headline} {n}", f"Text {n}.", source_id=source)
+        broadsheet.store.stories.record_assignment(article, story, now=now, headline=headline)
+
+    quake, flood = (broadsheet.store.stories.create_story(now) for _ in range(2))
+    cover(quake, 1, sources[0], "Quake")
+    cover(flood, 2, sources[1], "Flood")
+
+    reader = new_reader(broadsheet)
+
+    def order() -> list[str]:
+        home = reader.get("/").text
+        top = home.split('id="top-h"')[1].split("</section>")[0]
+        return sorted((h for h in ("Quake", "Flood") if h in top), key=top.index)
+
+    assert set(order()) == {"Quake", "Flood"}
+    cover(flood, 3, sources[2], "Flood")  # a second outlet: the flood leads at once
+    assert order() == ["Flood", "Quake"]
+    broadsheet.store.curation.set_standing(sources[0], 10.0, now=now)
+    assert order()[0] == "Quake"
+    calls: list[int] = []
+    rank = broadsheet.top_stories
+    broadsheet.top_stories = lambda **kw: calls.append(1) or rank(**kw)  # type: ignore[method-assign]
+    order()
+    assert calls == []  # nothing changed: the ranked list is reused
+    clock.advance(minutes=1)
+    order()
+    assert calls == [1]  # a minute on, recency moved: ranked again

@@ -123,3 +123,10 @@ def test_inline_images_do_not_count_against_the_size_cap() -> None:
     article = extract(page)
     assert not article.truncated
     assert "plain sentence" in article.text
+
+
+def test_unclosed_bulky_tags_are_stripped_in_linear_time() -> None:
+    # A regular expression with a lazy ``.*?`` would rescan the page from every opening tag.
+    page = "<p>x</p>" + "<script>" * (MAX_PARSED_CHARS // 8 + 10)
+    _outcome(page)
+    _outcome("<img src='data:" + "A" * 10 + "'" + "<img src='data:" * (MAX_PARSED_CHARS // 15))

@@ -35,8 +35,9 @@ __all__ = [
 MAX_BYTES = 60_000_000
 MAX_DEPTH = 200
 MAX_PARSED_CHARS = 3_000_000
-_BULKY = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-_INLINE_DATA = re.compile(r"""(?<==)["']data:[^"']{1000,}["']""")
+# Openings of bulky content; the tag's attributes are bounded so a search never runs away.
+_BULKY_OPEN = re.compile(r"<(script|style|svg)\b[^<>]{0,2000}>", re.I)
+_INLINE_DATA = re.compile(r"""=\s*(["'])data:""")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -80,10 +81,41 @@ def _bounded(text: str) -> tuple[str, bool]:
     if it is still too long."""
     if len(text) <= MAX_PARSED_CHARS:
         return text, False
-    text = _INLINE_DATA.sub('""', _BULKY.sub(r"<\1></\1>", text))
+    text = _without_inline_data(_without_bulky(text))
     if len(text) <= MAX_PARSED_CHARS:
         return text, False
     return text[:MAX_PARSED_CHARS], True
+
+
+def _without_bulky(text: str) -> str:
+    """The page with the insides of scripts, styles and SVG removed, in one pass (an unclosed
+    one runs to the end of the page, as in a browser)."""
+    lower = text.lower()
+    parts: list[str] = []
+    position = 0
+    while (opening := _BULKY_OPEN.search(text, position)) is not None:
+        parts.append(text[position : opening.end()])
+        close = lower.find(f"</{opening.group(1).lower()}", opening.end())
+        if close == -1:
+            return "".join(parts)
+        position = close
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def _without_inline_data(text: str) -> str:
+    """The page with ``data:`` URLs in attributes emptied, in one pass."""
+    parts: list[str] = []
+    position = 0
+    while (found := _INLINE_DATA.search(text, position)) is not None:
+        quote = found.group(1)
+        end = text.find(quote, found.end())
+        if end == -1:
+            break
+        parts.append(text[position : found.start()] + f"={quote}{quote}")
+        position = end + 1
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def parse(html: str | bytes) -> ParsedPage:

@@ -158,7 +158,8 @@ class StoryClusterer:
         self._docs[entry.key] = entry
         self._order.append(entry.key)
         self._index(entry)
-        return self._apply(hood, labels.tolist(), sims[0] - self.config.crowding * density)
+        adjusted = sims[0] - self.config.crowding * np.sqrt(density[0] * density)
+        return self._apply(hood, labels.tolist(), adjusted)
 
     def restore(self, doc: StoryDoc, story_id: int) -> None:
         """Put back an article whose story is known (rebuilding the state after a restart).

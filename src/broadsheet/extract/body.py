@@ -32,13 +32,13 @@ _SHORTCODE = re.compile(r"^\[\w+[^\]]*\].*\[/\w+\]$")
 _LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt", "pre"})
 
 
-def _in_caption(block: Block, figures: set[Element]) -> bool:
+def _in_caption(block: Block, figures: set[Element], boxes: set[Element]) -> bool:
     """Is the block a caption: inside a figure, or in a small box named as an image that
     holds one (``<div class="image"><img><p>In this file photo…</p></div>``)?"""
     if block.tag == "figcaption" or block.element in figures:
         return True
     near = itertools.islice(block.element.iterancestors(), _IMAGE_BOX_DEPTH)
-    return any(is_image_box(ancestor) for ancestor in near)
+    return any(ancestor in boxes for ancestor in near)
 
 
 def _regions(container: Element, tags: tuple[str, ...], marked: set[Element]) -> set[Element]:
@@ -69,9 +69,10 @@ def body_blocks(
     figures = _regions(container, ("figure", "figcaption"), set())
     teasers = _regions(container, (), cards or set())
     quotes = _regions(container, ("blockquote", "td", "th"), set())
+    boxes = {element for element in container.iter() if is_image_box(element)}
     kept: list[Block] = []
     for block in blocks:
-        if _in_caption(block, figures) or block.tag == "h1" or block.element in teasers:
+        if _in_caption(block, figures, boxes) or block.tag == "h1" or block.element in teasers:
             continue
         if _is_link_line(block) and block.element not in quotes:
             continue

@@ -218,12 +218,17 @@ def speed(args: argparse.Namespace) -> list[tuple[int, float, float, int]]:
         window_days = StoryConfig().window / timedelta(days=1)
         per_day = int(args.window / window_days)
         data = "".join(json.dumps(r) + "\n" for r in synthetic_stream(n, per_day))
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         run_cluster(io.StringIO(data), io.StringIO())
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        load = os.getloadavg()[0]
         results.append((n, wall, n / wall, rss))
-        print(f"n={n:>8} wall={wall:.1f}s {n / wall:.0f} art/s max RSS {rss} MB", flush=True)
+        print(
+            f"n={n:>8} wall={wall:.1f}s {n / wall:.0f} art/s (wall) {n / cpu:.0f} art/s (CPU) "
+            f"max RSS {rss} MB load {load:.1f}",
+            flush=True,
+        )
     return results
 
 

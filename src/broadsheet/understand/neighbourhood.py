@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.cluster.hierarchy import linkage
 from scipy.sparse import csr_matrix
 from scipy.spatial.distance import squareform
 
@@ -81,5 +81,22 @@ def cluster_neighbourhood(
     dist = (dist + dist.T) / 2.0
     np.fill_diagonal(dist, 0.0)
     tree = linkage(squareform(dist, checks=False), method="average")
-    labels = fcluster(tree, t=1.0 / (1.0 + threshold), criterion="distance")
-    return np.asarray(labels, dtype=np.int32)
+    return _cut(tree, n, 1.0 / (1.0 + threshold))
+
+
+def _cut(tree: FloatArray, n: int, height: float) -> NDArray[np.int32]:
+    """Flat clusters from applying every merge at or below ``height`` (what ``fcluster`` does
+    for a monotone linkage, without its validation cost on every article)."""
+    parent = list(range(2 * n - 1))
+    for i, (a, b, h, _) in enumerate(tree.tolist()):
+        if h <= height:
+            parent[int(a)] = parent[int(b)] = n + i
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    roots = [root(i) for i in range(n)]
+    first: dict[int, int] = {}
+    return np.array([first.setdefault(r, len(first) + 1) for r in roots], dtype=np.int32)

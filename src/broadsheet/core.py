@@ -22,7 +22,7 @@ from broadsheet.types import Article, FetchReport, Source, StoryCard, StoryCover
 from broadsheet.storage.ingestion import IngestStore, SourceSettings
 
 if TYPE_CHECKING:
-    from broadsheet.coverage import ArticleContext
+    from broadsheet.coverage import ArticleContext, StoryReader
     from broadsheet.for_you import ForYou
     from broadsheet.membership.service import Memberships
 
@@ -202,15 +202,22 @@ class Broadsheet:
         return top_story_cards(self.store, now=self.now(), limit=limit, standing=standing)
 
     def story_coverage(self, story_id: int) -> StoryCoverage:
-        from broadsheet.coverage import story_coverage
-
-        return story_coverage(self.store, story_id, now=self.now())
+        return self.story_reader.story_coverage(story_id, now=self.now())
 
     def article_context(self, article_id: int) -> ArticleContext:
         """The article's story, syndicated copies and related stories, for the reading view."""
-        from broadsheet.coverage import article_context
+        return self.story_reader.article_context(article_id, now=self.now())
 
-        return article_context(self.store, article_id, now=self.now())
+    @property
+    def story_reader(self) -> StoryReader:
+        """Story pages' reading side, with its caches (one a process)."""
+        reader: StoryReader | None = self.__dict__.get("_story_reader")
+        if reader is None:
+            from broadsheet.coverage import StoryReader
+
+            reader = StoryReader(self.store)
+            self.__dict__["_story_reader"] = reader
+        return reader
 
     def close(self) -> None:
         if not self._closed:

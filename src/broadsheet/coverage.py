@@ -6,7 +6,8 @@ Orchestration only: the numbers come from storage, the ranking from ``rank.top``
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -18,8 +19,9 @@ from broadsheet.types import Article, OutletCoverage, Story, StoryCard, StoryCov
 
 __all__ = [
     "ArticleContext",
+    "RelatedIndex",
+    "StoryReader",
     "article_context",
-    "related_stories",
     "story_coverage",
     "top_story_cards",
 ]
@@ -79,11 +81,14 @@ def _card(store: Store, story: Story, members: list[StoryMember]) -> StoryCard:
     return StoryCard(story, lead, tuple(names), len(_copies(members)))
 
 
-def story_coverage(store: Store, story_id: int, *, now: datetime) -> StoryCoverage:
+def story_coverage(
+    store: Store, story_id: int, *, now: datetime, reader: StoryReader | None = None
+) -> StoryCoverage:
     """Everything the story page shows. Raises ``NotFound`` for an unknown id."""
+    reader = reader or StoryReader(store)
     story = store.stories.get_story(story_id)
     members = store.stories.members([story.id])
-    articles = [store.get_article(m.article_id) for m in members]
+    articles = store.get_articles([m.article_id for m in members])
     copy_ids = _copies(members)
     group_of = {m.article_id: m.syndication_group for m in members}
     representatives = [a for a in articles if a.id not in copy_ids]
@@ -94,7 +99,7 @@ def story_coverage(store: Store, story_id: int, *, now: datetime) -> StoryCovera
             found = tuple(a for a in articles if a.id in copy_ids and group_of[a.id] == group)
             if found:
                 copies[rep.id] = found
-    texts = _text_analysis(representatives)
+    texts = reader.text_analysis(story, representatives)
     return StoryCoverage(
         story=story,
         headline=story.headline or (articles[0].title if articles else "") or "",
@@ -105,7 +110,7 @@ def story_coverage(store: Store, story_id: int, *, now: datetime) -> StoryCovera
         people=texts.people,
         organisations=texts.organisations,
         places=texts.places,
-        related=related_stories(store, story, now=now),
+        related=reader.related_index.related(store, story, now=now),
     )
 
 
@@ -167,8 +172,11 @@ class ArticleContext:
     related: tuple[Story, ...]
 
 
-def article_context(store: Store, article_id: int, *, now: datetime) -> ArticleContext:
+def article_context(
+    store: Store, article_id: int, *, now: datetime, reader: StoryReader | None = None
+) -> ArticleContext:
     """What the reading view shows around an article (empty while it waits for its story)."""
+    reader = reader or StoryReader(store)
     placed = store.stories.story_of(article_id)
     if placed is None:
         return ArticleContext(None, (), (), ())
@@ -179,31 +187,92 @@ def article_context(store: Store, article_id: int, *, now: datetime) -> ArticleC
     copies: tuple[Article, ...] = ()
     if group is not None:
         ids = [i for i in store.stories.copies_of(group) if i != article_id]
-        copies = tuple(store.get_article(i) for i in ids)
-    related = related_stories(store, story, now=now)
+        copies = tuple(store.get_articles(ids))
+    related = reader.related_index.related(store, story, now=now)
     return ArticleContext(story, card.outlets if card else (), copies, related)
 
 
-def related_stories(
-    store: Store,
-    story: Story,
-    *,
-    now: datetime,
-    limit: int = 5,
-    window: timedelta = timedelta(days=7),
-) -> tuple[Story, ...]:
-    """Recent stories whose headlines share the most distinctive words with this one's."""
-    from broadsheet.rank.top import headline_words
+class RelatedIndex:
+    """Recent stories by the distinctive words of their headlines, rebuilt when a story is made or
+    a minute has passed, so that "related stories" is a few dictionary look-ups per page instead
+    of a scan of every recent story."""
 
-    mine = headline_words(story.headline or "")
-    if not mine:
-        return ()
-    scored = []
-    for other in store.stories.recent_stories(now - window, limit=2000):
-        if other.id == story.id:
-            continue
-        shared = len(mine & headline_words(other.headline or ""))
-        if shared >= 2:
-            scored.append((shared, other.outlet_count, other))
-    scored.sort(key=lambda t: (-t[0], -t[1]))
-    return tuple(s for _, _, s in scored[:limit])
+    def __init__(
+        self, *, window: timedelta = timedelta(days=7), ttl: timedelta = timedelta(minutes=1)
+    ):
+        self.window, self.ttl = window, ttl
+        self._built: tuple[datetime, int] | None = None  # when, and the newest story id then
+        self._postings: dict[str, list[int]] = {}
+        self._stories: dict[int, Story] = {}
+        self._lock = threading.Lock()
+
+    def related(
+        self, store: Store, story: Story, *, now: datetime, limit: int = 5
+    ) -> tuple[Story, ...]:
+        """Recent stories sharing at least two headline words with ``story``, most shared first."""
+        from broadsheet.rank.top import headline_words
+
+        mine = headline_words(story.headline or "")
+        if not mine:
+            return ()
+        postings, stories = self._current(store, now)
+        shared: Counter[int] = Counter()
+        for word in mine:
+            shared.update(postings.get(word, ()))
+        shared.pop(story.id, None)
+        found = [stories[i] for i, n in shared.items() if n >= 2]
+        found.sort(key=lambda s: (-shared[s.id], -s.outlet_count, -s.id))
+        return tuple(found[:limit])
+
+    def _current(
+        self, store: Store, now: datetime
+    ) -> tuple[dict[str, list[int]], dict[int, Story]]:
+        from broadsheet.rank.top import headline_words
+
+        newest = store.stories.newest_id()
+        with self._lock:
+            stale = self._built is None or not (timedelta(0) <= now - self._built[0] < self.ttl)
+            if stale or self._built is None or self._built[1] != newest:
+                stories = store.stories.recent_stories(now - self.window, limit=20_000)
+                postings: dict[str, list[int]] = defaultdict(list)
+                for s in stories:
+                    for word in headline_words(s.headline or ""):
+                        postings[word].append(s.id)
+                self._postings, self._stories = dict(postings), {s.id: s for s in stories}
+                self._built = (now, newest)
+            return self._postings, self._stories
+
+
+class StoryReader:
+    """Top stories, full coverage and article context over one store, with the costly parts
+    (text analysis of a story, related stories) kept for as long as they stay true."""
+
+    def __init__(self, store: Store, *, text_cache: int = 256) -> None:
+        self.store = store
+        self.related_index = RelatedIndex()
+        self._texts: OrderedDict[tuple[int, int, datetime | None], TextAnalysis] = OrderedDict()
+        self._size = text_cache
+        self._lock = threading.Lock()
+
+    def top_story_cards(self, *, now: datetime, limit: int = 20) -> list[StoryCard]:
+        return top_story_cards(self.store, now=now, limit=limit)
+
+    def story_coverage(self, story_id: int, *, now: datetime) -> StoryCoverage:
+        return story_coverage(self.store, story_id, now=now, reader=self)
+
+    def article_context(self, article_id: int, *, now: datetime) -> ArticleContext:
+        return article_context(self.store, article_id, now=now, reader=self)
+
+    def text_analysis(self, story: Story, articles: list[Article]) -> TextAnalysis:
+        """The story's text analysis, computed once per state of the story."""
+        key = (story.id, story.article_count, story.last_published)
+        with self._lock:
+            if key in self._texts:
+                self._texts.move_to_end(key)
+                return self._texts[key]
+        found = _text_analysis(articles)
+        with self._lock:
+            self._texts[key] = found
+            while len(self._texts) > self._size:
+                self._texts.popitem(last=False)
+        return found

@@ -276,6 +276,16 @@ class Store:
         rows.sort(key=lambda r: (r.published or r.created_at, r.id), reverse=True)
         return [_article(r) for r in rows[offset:wanted]]
 
+    @storage_errors("reading articles")
+    def get_articles(self, article_ids: list[int]) -> list[Article]:
+        """The articles with these ids that exist, in the order given, in one query."""
+        if not article_ids:
+            return []
+        with self.engine.connect() as conn:
+            rows = conn.execute(_article_query().where(articles.c.id.in_(article_ids))).all()
+        found = {r.id: _article(r) for r in rows}
+        return [found[i] for i in article_ids if i in found]
+
     @storage_errors("reading the newest article id")
     def newest_article_id(self) -> int:
         """The highest article id (0 for none): a cheap sign that articles have arrived."""

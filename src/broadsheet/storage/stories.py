@@ -110,6 +110,12 @@ class StoryStore:
             for story in sorted(touched):
                 _refresh(conn, story, now, headline if story == story_id else None)
 
+    @storage_errors("reading the newest story id")
+    def newest_id(self) -> int:
+        """The highest story id (0 for none): a cheap sign that stories have changed."""
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.max(stories.c.id))).scalar_one() or 0)
+
     @storage_errors("reading a story")
     def get_story(self, story_id: int) -> Story:
         """The story, even when merged (``merged_into`` then names its successor)."""

@@ -130,3 +130,14 @@ def test_unclosed_bulky_tags_are_stripped_in_linear_time() -> None:
     page = "<p>x</p>" + "<script>" * (MAX_PARSED_CHARS // 8 + 10)
     _outcome(page)
     _outcome("<img src='data:" + "A" * 10 + "'" + "<img src='data:" * (MAX_PARSED_CHARS // 15))
+
+
+def test_a_tree_of_too_many_elements_is_refused() -> None:
+    from broadsheet.extract.dom import MAX_ELEMENTS
+
+    try:
+        extract("<p>" + "line<br>" * (MAX_ELEMENTS + 1) + "</p>")
+    except ExtractionError as e:
+        assert "too complex" in str(e)
+    else:
+        raise AssertionError("page of too many elements accepted")

@@ -79,6 +79,7 @@ _KEPT_TAGS = frozenset(
 _MARKED_HIDDEN_OR_ROLE = lxml.etree.XPath(
     "//*[@hidden or @aria-hidden or @style or @role or contains(@class, 'collapse')]"
 )
+_NO_WORDS: frozenset[str] = frozenset()
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 
 
@@ -89,7 +90,8 @@ def _words(value: str) -> frozenset[str]:
 
 def attribute_words(element: Element) -> frozenset[str]:
     """The words of an element's class and id attributes, lower-cased."""
-    return _words(f"{element.get('class', '')} {element.get('id', '')}")
+    names = element.get("class"), element.get("id")
+    return _words(f"{names[0] or ''} {names[1] or ''}") if any(names) else _NO_WORDS
 
 
 def _is_furniture_tag(element: Element) -> bool:

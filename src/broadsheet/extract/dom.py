@@ -19,6 +19,7 @@ from broadsheet.exceptions import ExtractionError
 __all__ = [
     "MAX_BYTES",
     "MAX_DEPTH",
+    "MAX_ELEMENTS",
     "MAX_PARSED_CHARS",
     "Element",
     "ParsedPage",
@@ -35,6 +36,9 @@ __all__ = [
 MAX_BYTES = 60_000_000
 MAX_DEPTH = 200
 MAX_PARSED_CHARS = 3_000_000
+# Articles have a few thousand elements; this many makes every pass slow for nothing.
+MAX_ELEMENTS = 150_000
+_COUNT_ELEMENTS = lxml.etree.XPath("count(//*)")
 # Openings of bulky content; the tag's attributes are bounded so a search never runs away.
 _BULKY_OPEN = re.compile(r"<(script|style|svg)\b[^<>]{0,2000}>", re.I)
 _INLINE_DATA = re.compile(r"""=\s*(["'])data:""")
@@ -122,7 +126,8 @@ def parse(html: str | bytes) -> ParsedPage:
     """Parse a page into an lxml tree or raise ``ExtractionError`` with the reason.
 
     Input is bounded before the parser sees it: above ``MAX_BYTES`` it is refused, and above
-    ``MAX_PARSED_CHARS`` of markup (scripts and styles aside) only the beginning is read.
+    ``MAX_PARSED_CHARS`` of markup (scripts and styles aside) only the beginning is read; a
+    tree of more than ``MAX_ELEMENTS`` elements is refused.
     """
     if len(html) > MAX_BYTES:
         raise ExtractionError(f"page too large ({len(html)} bytes, limit {MAX_BYTES})")
@@ -139,6 +144,9 @@ def parse(html: str | bytes) -> ParsedPage:
         raise ExtractionError(f"could not parse the page: {e}") from e
     if root is None:
         raise ExtractionError("could not parse the page")
+    elements = int(_COUNT_ELEMENTS(root))
+    if elements > MAX_ELEMENTS:
+        raise ExtractionError(f"page too complex ({elements} elements, limit {MAX_ELEMENTS})")
     _flatten_deep(root)
     _break_lines(root)
     return ParsedPage(root, cut)

@@ -71,7 +71,7 @@ class ForYou:
         *,
         now: Callable[[], datetime],
         embedder: Embedder | None = None,
-        window: timedelta = timedelta(days=3),
+        window: timedelta = timedelta(days=14),
         max_candidates: int = 100_000,
         max_age: timedelta = timedelta(minutes=10),
     ) -> None:
@@ -155,13 +155,20 @@ class ForYou:
     def page(
         self, user: User, *, limit: int = 30, top_story_ids: tuple[int, ...] = ()
     ) -> list[ForYouItem]:
+        from threadpoolctl import threadpool_limits
+
         index = self.index()
         now = self.now()
-        profile = build_profile(str(user.id), self.signals_of(user), index, now=now)
-        items = build_for_you(
-            profile, index, now=now, top_story_ids=[str(s) for s in top_story_ids], limit=limit,
-            coread=self._coread, labels=self._labels,
-        )  # fmt: skip
+        labels = self._labels | {
+            f.key.lower(): f.label or f.key for f in self.store.reading.list_follows(user.id)
+        }
+        # One BLAS thread a page: requests run side by side, and threads fight under load.
+        with threadpool_limits(1):
+            profile = build_profile(str(user.id), self.signals_of(user), index, now=now)
+            items = build_for_you(
+                profile, index, now=now, top_story_ids=[str(s) for s in top_story_ids],
+                limit=limit, coread=self._coread, labels=labels,
+            )  # fmt: skip
         return [self._item(i) for i in items]
 
     def _item(self, item: FeedItem) -> ForYouItem:

@@ -117,3 +117,10 @@ def test_the_word_index_forgets_evicted_articles() -> None:
     assert clusterer.window_size <= 11
     # about six words per article are indexed: without the sweep this would be over 7,000
     assert sum(len(keys) for keys in clusterer._postings.values()) < 2000
+
+
+def test_undated_streams_are_capped_by_count() -> None:
+    clusterer = StoryClusterer(StoryConfig(max_window=5))
+    for i in range(12):
+        clusterer.assign(StoryDoc(i, f"Headline{i}", f"Body{i} words"))
+    assert clusterer.window_size == 5

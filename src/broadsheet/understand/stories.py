@@ -77,6 +77,7 @@ class StoryConfig:
     max_members: int = 40
     max_neighbourhood: int = 80
     window: timedelta = timedelta(days=4)
+    max_window: int = 250_000
     index_terms: int = 12
     candidates: int = 60
     max_postings: int = 400
@@ -190,11 +191,18 @@ class StoryClusterer:
         if published is not None and (self._clock is None or published > self._clock):
             self._clock = published
             self._evict(published - self.config.window)
+        elif len(self._order) >= self.config.max_window:
+            self._evict(None)
         return published or self._clock
 
-    def _evict(self, cutoff: datetime) -> None:
+    def _evict(self, cutoff: datetime | None) -> None:
+        """Drop articles older than ``cutoff``, and the oldest beyond ``max_window`` (undated
+        streams would otherwise grow without end)."""
         order, docs = self._order, self._docs
-        while order and (docs[order[0]].when or cutoff) < cutoff:
+        while order and (
+            len(order) >= self.config.max_window
+            or (cutoff is not None and (docs[order[0]].when or cutoff) < cutoff)
+        ):
             gone = docs.pop(order.popleft())
             story = self._stories.get(gone.story)
             if story is not None:

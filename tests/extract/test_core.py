@@ -151,3 +151,20 @@ def test_a_figure_printed_twice_is_kept_once() -> None:
     html = extract(page).html
     assert html.count("<figure>") == 1
     assert html.count("The pier at dawn.") == 1
+
+
+def test_structured_body_of_another_article_is_not_taken() -> None:
+    body = "Orchards across the valley lost most of their blossom to frost this week. " * 20
+    page = (
+        (DATA / "endless_scroll.html")
+        .read_text(encoding="utf-8")
+        .replace(
+            "</head>",
+            f'<script type="application/ld+json">{{"@type": "NewsArticle", "articleBody": "{body}"}}'
+            "</script></head>",
+        )
+    )
+    url = "https://orchardweekly.example/2026/04/cider-makers-turn-to-old-varieties/"
+    article = extract(page, url=url)
+    assert "heritage rootstock" in article.text
+    assert "blossom to frost" not in article.text

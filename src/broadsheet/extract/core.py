@@ -7,6 +7,7 @@ markup holds far less of it), and render it as text and sanitized HTML.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -30,6 +31,9 @@ __all__ = ["extract"]
 # The structured body is used when it is this long and the markup gave less than this share.
 _STRUCTURED_MIN_CHARS = 200
 _STRUCTURED_SHARE = 0.5
+# The markup's body is checked against the structured one by this many opening characters.
+_OPENING_CHARS = 60
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +61,23 @@ def _dom_body(root: Element, meta: PageMetadata, url: str | None) -> Body | None
 
 def _structured_body(meta: PageMetadata, found: Body | None) -> Body | None:
     """The JSON-LD ``articleBody`` when the markup gave much less of it (text rendered by
-    scripts, or a body container the page hides): paragraphs on its own line breaks."""
+    scripts, or a body container the page hides) and what it gave opens the same text (not
+    another article of the page): paragraphs on its own line breaks."""
     body = text_value(meta.article.get("articleBody")) if meta.article else None
     if not body or len(body) < _STRUCTURED_MIN_CHARS:
         return None
-    if found is not None and len(found.text) >= _STRUCTURED_SHARE * len(body):
-        return None
+    if found is not None:
+        if len(found.text) >= _STRUCTURED_SHARE * len(body):
+            return None
+        if _words(found.text.split("\n")[0])[:_OPENING_CHARS] not in _words(body):
+            return None
     paragraphs = [squash(line) for line in body.splitlines() if line.strip()]
     markup = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
     return Body("\n".join(paragraphs), sanitize_html(markup))
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def extract(html: str | bytes, *, url: str | None = None) -> ExtractedArticle:

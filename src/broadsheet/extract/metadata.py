@@ -321,16 +321,25 @@ def read_metadata(root: Element, url: str | None = None) -> PageMetadata:
 
 
 def scoped_metadata(meta: PageMetadata, scope: Element, url: str | None) -> PageMetadata:
-    """Page metadata corrected by what one article of a several-article page says of itself."""
+    """Page metadata corrected by what one article of a several-article page says of itself;
+    what the page says only of its first article (standfirst, image, times) is dropped."""
     heading = next(scope.iter("h1", "h2"), None)
     title = squash(text_of(heading)) if heading is not None else ""
     time = next((t for t in scope.iter("time") if t.get("datetime")), None)
     published = parse_datetime(time.get("datetime")) if time is not None else None
     authors = _byline_elements(scope)
+    image = next((i for i in scope.iter("img") if i.get("src") or i.get("data-src")), None)
+    source = (image.get("src") or image.get("data-src") or "") if image is not None else ""
     return replace(
         meta,
         title=title or meta.title,
-        published=published or meta.published,
-        authors=tuple(authors) or meta.authors,
+        standfirst=None,
+        published=published,
+        modified=None,
+        authors=tuple(authors),
         canonical_url=url,
+        lead_image=LeadImage(urljoin(url or "", source), image.get("alt") or None)
+        if image is not None and not source.startswith("data:")
+        else None,
+        article=None,
     )

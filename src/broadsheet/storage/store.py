@@ -21,12 +21,12 @@ from broadsheet.storage.accounts import AccountStore
 from broadsheet.storage.api_tokens import ApiTokenStore
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.membership import MembershipStore
-from broadsheet.storage.read_marks import ReadMarks
-from broadsheet.storage.signals import SignalStore
 from broadsheet.storage.picks import CurationStore
+from broadsheet.storage.read_marks import ReadMarks
 from broadsheet.storage.reading import ReadingStore
 from broadsheet.storage.schema import articles, entries, sources, story_articles, users
 from broadsheet.storage.search import SearchIndex
+from broadsheet.storage.signals import SignalStore
 from broadsheet.storage.stories import StoryStore
 from broadsheet.types import Article, Author, ExtractedArticle, FeedEntry, LeadImage, Source, User
 

@@ -16,10 +16,10 @@ from broadsheet.config import Settings
 from broadsheet.exceptions import BroadsheetError
 from broadsheet.ingest.fetch import FetchResponse, fetch_url, make_client
 from broadsheet.ingest.guard import Resolver, system_resolver
-from broadsheet.storage import Store
 from broadsheet.ingest.opml import ImportResult
-from broadsheet.types import Article, FetchReport, Source, StoryCard, StoryCoverage
+from broadsheet.storage import Store
 from broadsheet.storage.ingestion import IngestStore, SourceSettings
+from broadsheet.types import Article, FetchReport, Source, StoryCard, StoryCoverage
 
 if TYPE_CHECKING:
     from broadsheet.coverage import ArticleContext, StoryReader

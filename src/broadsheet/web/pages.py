@@ -148,8 +148,11 @@ async def import_opml(
     except BroadsheetError as e:
         sources = _bs(request).list_sources()
         return render(request, "sources.html", status_code=422, sources=sources, error=str(e))
+    jobs = _import_jobs(request)
+    for old_id in [key for key, old in jobs.items() if old.finished][:-10]:
+        del jobs[old_id]  # the last ten finished imports stay readable
     job_id = secrets.token_urlsafe(8)
-    job = _import_jobs(request)[job_id] = ImportJob(total=len(entries))
+    job = jobs[job_id] = ImportJob(total=len(entries))
     job.task = asyncio.create_task(_bs(request).import_opml(document, progress=job.advance))
     return RedirectResponse(f"/sources/import/{job_id}", status_code=303)
 

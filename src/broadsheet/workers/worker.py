@@ -26,6 +26,7 @@ from functools import partial
 import httpx
 
 from broadsheet.config import Settings
+from broadsheet.exceptions import StorageError
 from broadsheet.storage import Store
 from broadsheet.storage.ingestion import IngestStore
 from broadsheet.types import ExtractedArticle, FetchReport, Source, SourceFetchResult
@@ -86,11 +87,17 @@ class Worker:
         return FetchReport(tuple(results))
 
     def _claim(self, ingest: IngestStore, free: int) -> list[Source]:
+        """Due sources for the free slots; none while the database cannot be reached, so the
+        sources in flight still finish and the next tick tries again."""
         now = self.now()
         lease_until = now + timedelta(seconds=self.settings.lease_seconds)
-        return ingest.claim_due_sources(
-            owner=self.owner, now=now, lease_until=lease_until, limit=free
-        )
+        try:
+            return ingest.claim_due_sources(
+                owner=self.owner, now=now, lease_until=lease_until, limit=free
+            )
+        except StorageError as e:
+            log.warning("cannot claim sources: %s", e)
+            return []
 
     async def _loop(
         self, fetch: FetchRun, ingest: IngestStore, drain: bool, stop: asyncio.Event

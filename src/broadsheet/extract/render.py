@@ -7,6 +7,7 @@ headline, lazy-loading tricks for images and captions printed twice.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urljoin
 
 import lxml.etree
@@ -20,6 +21,7 @@ __all__ = ["render_body"]
 
 _LAZY_SOURCES = ("data-src", "data-lazy-src", "data-original", "data-url", "src")
 _CAPTION_TAGS = ("figcaption", "caption")
+_BETWEEN_TAGS = re.compile(r">\s+<")
 # How many elements before the body to look at for a lead figure, and how much text it may hold.
 _FIGURE_LOOKBACK = 3
 _FIGURE_MAX_CHARS = 600
@@ -113,4 +115,8 @@ def render_body(
         if link.get("href"):
             link.set("href", urljoin(url or "", link.get("href", "").strip()))
     markup = lxml.etree.tostring(container, encoding="unicode", method="html")
-    return sanitize_html(markup).strip()
+    clean = sanitize_html(markup)
+    if "<pre" in clean:  # whitespace inside preformatted text is content
+        return clean.strip()
+    # Indentation between tags becomes one line break: the same rendering, a tidier document.
+    return _BETWEEN_TAGS.sub(">\n<", clean).strip()

@@ -131,7 +131,7 @@ class SyndicationConfig:
     rows: int = 2
     min_resemblance: float = 0.2
     min_shingles: int = 12
-    window: timedelta = timedelta(days=7)
+    window: timedelta = timedelta(days=3)
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,3 +97,19 @@ def test_metrics_for_prometheus(broadsheet: Broadsheet, client: TestClient) -> N
     assert 'broadsheet_sources{status="ok"} 1.0' in response.text
     assert "broadsheet_articles 1.0" in response.text
     assert "broadsheet_stories 0.0" in response.text
+
+
+def test_only_editors_manage_sources_once_accounts_exist(
+    broadsheet: Broadsheet, client: TestClient
+) -> None:
+    assert 'action="/sources"' in client.get("/sources").text  # a fresh install: set it up
+    broadsheet.accounts.add_user("admin@example.org", "a long enough password")
+    page = client.get("/sources").text
+    assert 'action="/sources"' not in page and "Editors add and manage sources" in page
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/signin").text)
+    assert token is not None
+    refused = client.post(
+        "/sources", data={"url": "https://x.example/feed", "csrf": token.group(1)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert refused.status_code in (303, 401, 403) and broadsheet.list_sources() == []

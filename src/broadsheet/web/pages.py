@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -30,10 +30,33 @@ def _bs(request: Request) -> Broadsheet:
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("csrf_token", csrf_token(request))
+    if template in ("sources.html", "source.html"):
+        context.setdefault("manages_sources", may_manage_sources(request))
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status_code
     )
     return response
+
+
+def may_manage_sources(request: Request) -> bool:
+    """Editors and admins add and change sources; until the first account exists, whoever set
+    the install up does (a fresh install must be usable before anyone signs up)."""
+    from broadsheet.web.auth import RANK, viewer
+
+    if _bs(request).store.count_users() == 0:
+        return True
+    user = viewer(request)
+    return user is not None and RANK.get(user.role, 0) >= RANK["editor"]
+
+
+def require_source_manager(request: Request) -> None:
+    from broadsheet.web.auth import Forbidden, SignInRequired, viewer
+
+    if not may_manage_sources(request):
+        raise SignInRequired() if viewer(request) is None else Forbidden()
+
+
+MANAGES_SOURCES = [Depends(require_source_manager)]
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -79,7 +102,7 @@ def source_page(
                   retried=retried)  # fmt: skip
 
 
-@router.post("/sources")
+@router.post("/sources", dependencies=MANAGES_SOURCES)
 async def add_source(request: Request, url: str = Form(""), csrf: str = Form("")) -> Response:
     if not csrf_valid(request, csrf):
         return render(request, "error.html", status_code=403, message="The form expired: reload "
@@ -136,7 +159,7 @@ def _import_jobs(request: Request) -> dict[str, ImportJob]:
     return jobs
 
 
-@router.post("/sources/import")
+@router.post("/sources/import", dependencies=MANAGES_SOURCES)
 async def import_opml(
     request: Request, file: Annotated[UploadFile, File()], csrf: str = Form("")
 ) -> Response:
@@ -166,7 +189,7 @@ def import_progress(request: Request, job_id: str) -> Response:
     return render(request, "sources.html", sources=sources, job=job, job_id=job_id)
 
 
-@router.post("/sources/{source_id}/settings")
+@router.post("/sources/{source_id}/settings", dependencies=MANAGES_SOURCES)
 def source_settings(
     request: Request, source_id: int, csrf: str = Form(""), title: str = Form(""),
     category: str = Form(""), interval_minutes: str = Form(""), full_text: str = Form(""),
@@ -189,7 +212,7 @@ def source_settings(
     return RedirectResponse(f"/sources/{source_id}?saved=1", status_code=303)
 
 
-@router.post("/sources/{source_id}/retry")
+@router.post("/sources/{source_id}/retry", dependencies=MANAGES_SOURCES)
 def retry_source(request: Request, source_id: int, csrf: str = Form("")) -> Response:
     if not csrf_valid(request, csrf):
         return render(request, "error.html", status_code=403, message=FORM_EXPIRED)

@@ -92,7 +92,8 @@ class _Doc:
     weights: array[float]
     when: datetime | None
     story: int = 0
-    top: list[tuple[float, int]] = field(default_factory=list)
+    top_sims: array[float] = field(default_factory=lambda: array("d"))
+    top_keys: array[int] = field(default_factory=lambda: array("q"))
 
 
 @dataclass(slots=True)
@@ -257,18 +258,25 @@ class StoryClusterer:
         )
         sims = list(zip(products, candidates, strict=True))
         for sim, other in sims:
-            self._push_top(other.top, sim, entry.key)
-            self._push_top(entry.top, sim, other.key)
+            self._push_top(other, sim, entry.key)
+            self._push_top(entry, sim, other.key)
         sims.sort(key=lambda pair: -pair[0])
         return sims[: self.config.nearest]
 
-    def _push_top(self, top: list[tuple[float, int]], sim: float, key: int) -> None:
-        if len(top) < self.config.neighbours * 3:
-            top.append((sim, key))
-            top.sort(reverse=True)
-        elif sim > top[-1][0]:
-            top[-1] = (sim, key)
-            top.sort(reverse=True)
+    def _push_top(self, doc: _Doc, sim: float, key: int) -> None:
+        """Keep the article's ``3k`` nearest neighbours, most similar first (two flat arrays:
+        a list of tuples would triple the memory of the window)."""
+        sims, keys = doc.top_sims, doc.top_keys
+        if len(sims) >= self.config.neighbours * 3:
+            if sim <= sims[-1]:
+                return
+            sims.pop()
+            keys.pop()
+        i = len(sims)
+        while i > 0 and (sims[i - 1] < sim or (sims[i - 1] == sim and keys[i - 1] < key)):
+            i -= 1
+        sims.insert(i, sim)
+        keys.insert(i, key)
 
     def _density(self, doc: _Doc, story: int) -> float:
         """Mean cosine to the ``k`` nearest articles outside ``story`` (the prior fills gaps).
@@ -278,7 +286,9 @@ class StoryClusterer:
         k = self.config.neighbours
         docs = self._docs
         sims = [
-            sim for sim, key in doc.top if key in docs and (not story or docs[key].story != story)
+            sim
+            for sim, key in zip(doc.top_sims, doc.top_keys, strict=True)
+            if key in docs and (not story or docs[key].story != story)
         ][:k]
         return max((sum(sims) + (k - len(sims)) * self.config.density_prior) / k, 0.02)
 

@@ -102,7 +102,7 @@ def story_coverage(
     texts = reader.text_analysis(story, representatives)
     return StoryCoverage(
         story=story,
-        headline=story.headline or (articles[0].title if articles else "") or "",
+        headline=texts.headline or story.headline or "",
         summary=texts.summary,
         articles=tuple(representatives),
         outlets=_outlets(articles, texts.distinctive),
@@ -134,6 +134,7 @@ def _outlets(
 
 @dataclass(frozen=True, slots=True)
 class TextAnalysis:
+    headline: str = ""
     summary: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
@@ -144,6 +145,7 @@ class TextAnalysis:
 def _text_analysis(articles: list[Article]) -> TextAnalysis:
     """Summary, entities and each outlet's distinctive sentences, from the members' text."""
     from broadsheet.understand.story_text import MemberText, analyse_story
+    from broadsheet.understand.summary import StoryArticle, choose_headline
 
     if not articles:
         return TextAnalysis()
@@ -151,8 +153,10 @@ def _text_analysis(articles: list[Article]) -> TextAnalysis:
         MemberText(_outlet(a), a.title or "", a.text) for a in articles[:40]
     ]  # the oldest forty say what the story is; more would only slow the page
     found = analyse_story(members)
+    headline = choose_headline([StoryArticle(a.id, a.title or "", a.text) for a in articles[:40]])
     summary = found.summary or ((articles[0].standfirst,) if articles[0].standfirst else ())
     return TextAnalysis(
+        headline=headline,
         summary=summary, people=found.people, organisations=found.organisations,
         places=found.places, distinctive=found.distinctive,
     )  # fmt: skip

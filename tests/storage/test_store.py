@@ -10,7 +10,7 @@ from sqlalchemy import inspect
 from broadsheet.exceptions import NotFound, StorageError
 from broadsheet.storage import Store
 from broadsheet.storage.schema import include_object, metadata
-from broadsheet.types import Author, ExtractedArticle, FeedEntry, LeadImage
+from broadsheet.types import Author, ExtractedArticle, LeadImage
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -47,32 +47,6 @@ def test_add_source_is_idempotent(store: Store) -> None:
     assert created and not created_again
     assert again.id == source.id and again.title == "News"
     assert store.get_source(source.id).next_fetch_at == NOW
-
-
-def test_due_sources_follow_next_fetch_time(store: Store) -> None:
-    a, _ = store.add_source("https://a.example/feed", now=NOW)
-    b, _ = store.add_source("https://b.example/feed", now=NOW)
-    store.record_fetch_success(
-        a.id, now=NOW, next_fetch_at=NOW + timedelta(hours=1), etag='"x"', last_modified=None
-    )
-    assert [s.id for s in store.list_due_sources(NOW)] == [b.id]
-    assert {s.id for s in store.list_due_sources(NOW + timedelta(hours=2))} == {a.id, b.id}
-    assert store.get_source(a.id).etag == '"x"'
-
-
-def test_failures_are_recorded_in_words_and_counted(store: Store) -> None:
-    source, _ = store.add_source("https://a.example/feed", now=NOW)
-    for _ in range(2):
-        store.record_fetch_failure(
-            source.id, now=NOW, error="HTTP 404 Not Found", next_fetch_at=NOW
-        )
-    failed = store.get_source(source.id)
-    assert (failed.status, failed.last_error, failed.error_count) == (
-        "error", "HTTP 404 Not Found", 2,
-    )  # fmt: skip
-    store.record_fetch_success(source.id, now=NOW, next_fetch_at=NOW, etag=None, last_modified=None)
-    healed = store.get_source(source.id)
-    assert (healed.status, healed.last_error, healed.error_count) == ("ok", None, 0)
 
 
 def test_article_round_trip_keeps_metadata_and_aware_times(store: Store) -> None:
@@ -118,16 +92,6 @@ def test_list_articles_newest_first_and_by_source(store: Store) -> None:
     assert [a.text for a in listed] == ["Text 0", "Text 1", "Text 2"]
     assert [a.text for a in store.list_articles(source_id=s1.id)] == ["Text 1", "Text 3"]
     assert [a.text for a in store.iter_articles(batch=2)] == [f"Text {i}" for i in range(5)]
-
-
-def test_entries_remember_their_article(store: Store) -> None:
-    source, _ = store.add_source("https://a.example/feed", now=NOW)
-    entry = FeedEntry(guid="g1", link="https://a.example/1", title="One")
-    saved = store.save_article(_article(), url="https://a.example/1", source_id=source.id, now=NOW)
-    store.save_entry(source.id, "link:1", entry, now=NOW, article_id=None, error="timeout")
-    assert store.known_entry_keys(source.id, ["link:1", "link:2"]) == set()
-    store.save_entry(source.id, "link:1", entry, now=NOW, article_id=saved.id)
-    assert store.known_entry_keys(source.id, ["link:1", "link:2"]) == {"link:1"}
 
 
 def test_users(store: Store) -> None:

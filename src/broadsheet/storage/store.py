@@ -7,7 +7,7 @@ to ``NotFound``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -24,11 +24,11 @@ from broadsheet.storage.membership import MembershipStore
 from broadsheet.storage.picks import CurationStore
 from broadsheet.storage.read_marks import ReadMarks
 from broadsheet.storage.reading import ReadingStore
-from broadsheet.storage.schema import articles, entries, sources, story_articles, users
+from broadsheet.storage.schema import articles, sources, story_articles, users
 from broadsheet.storage.search import SearchIndex
 from broadsheet.storage.signals import SignalStore
 from broadsheet.storage.stories import StoryStore
-from broadsheet.types import Article, Author, ExtractedArticle, FeedEntry, LeadImage, Source, User
+from broadsheet.types import Article, Author, ExtractedArticle, LeadImage, Source, User
 
 __all__ = ["SavedArticle", "Store", "text_hash"]
 
@@ -118,100 +118,6 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(select(sources).order_by(sources.c.title, sources.c.url)).all()
         return [_source(r) for r in rows]
-
-    @storage_errors("listing due sources")
-    def list_due_sources(self, now: datetime) -> list[Source]:
-        """Sources not paused whose next fetch time has come."""
-        due = or_(sources.c.next_fetch_at.is_(None), sources.c.next_fetch_at <= now)
-        query = select(sources).where(and_(due, sources.c.status != "paused"))
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.order_by(sources.c.next_fetch_at)).all()
-        return [_source(r) for r in rows]
-
-    @storage_errors("recording a fetch")
-    def record_fetch_success(
-        self,
-        source_id: int,
-        *,
-        now: datetime,
-        next_fetch_at: datetime,
-        etag: str | None,
-        last_modified: str | None,
-        title: str | None = None,
-        site_url: str | None = None,
-    ) -> None:
-        values: dict[str, Any] = {
-            "status": "ok", "last_error": None, "error_count": 0, "etag": etag,
-            "last_modified": last_modified, "last_fetched_at": now, "last_success_at": now,
-            "next_fetch_at": next_fetch_at,
-        }  # fmt: skip
-        with self.engine.begin() as conn:
-            current = conn.execute(
-                select(sources.c.title, sources.c.site_url).where(sources.c.id == source_id)
-            ).one()
-            if title and not current.title:
-                values["title"] = title
-            if site_url and not current.site_url:
-                values["site_url"] = site_url
-            conn.execute(sources.update().where(sources.c.id == source_id).values(**values))
-
-    @storage_errors("recording a failed fetch")
-    def record_fetch_failure(
-        self, source_id: int, *, now: datetime, error: str, next_fetch_at: datetime
-    ) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(
-                sources.update()
-                .where(sources.c.id == source_id)
-                .values(
-                    status="error",
-                    last_error=error,
-                    error_count=sources.c.error_count + 1,
-                    last_fetched_at=now,
-                    next_fetch_at=next_fetch_at,
-                )
-            )
-
-    # -- entries -------------------------------------------------------------------------------
-
-    @storage_errors("reading entries")
-    def known_entry_keys(self, source_id: int, keys: Iterable[str]) -> set[str]:
-        """Which of ``keys`` this source already has an entry with an article for."""
-        keys = list(keys)
-        if not keys:
-            return set()
-        query = select(entries.c.key).where(
-            entries.c.source_id == source_id,
-            entries.c.key.in_(keys),
-            entries.c.article_id.is_not(None),
-        )
-        with self.engine.connect() as conn:
-            return {row.key for row in conn.execute(query)}
-
-    @storage_errors("saving an entry")
-    def save_entry(
-        self,
-        source_id: int,
-        key: str,
-        entry: FeedEntry,
-        *,
-        now: datetime,
-        article_id: int | None,
-        error: str | None = None,
-    ) -> None:
-        """Insert or update the entry ``key`` of a source with its article or its error."""
-        values = {
-            "guid": entry.guid, "link": entry.link, "title": entry.title,
-            "summary": entry.summary, "published": entry.published,
-            "article_id": article_id, "error": error,
-        }  # fmt: skip
-        where = and_(entries.c.source_id == source_id, entries.c.key == key)
-        with self.engine.begin() as conn:
-            updated = conn.execute(entries.update().where(where).values(**values)).rowcount
-            if not updated:
-                conn.execute(
-                    entries.insert().values(source_id=source_id, key=key, created_at=now, **values)
-                )
 
     # -- articles ------------------------------------------------------------------------------
 

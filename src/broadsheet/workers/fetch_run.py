@@ -41,7 +41,6 @@ from broadsheet.types import (
     Author,
     ExtractedArticle,
     FeedEntry,
-    FetchReport,
     ParsedFeed,
     Source,
     SourceFetchResult,
@@ -98,18 +97,6 @@ class FetchRun:
             settings.fetch_interval_seconds, settings.min_interval_seconds,
             settings.max_interval_seconds,
         )  # fmt: skip
-
-    async def run(self, sources: list[Source] | None = None) -> FetchReport:
-        """Fetch ``sources`` (default: every due one) once; never raises for a bad source."""
-        due = self.store.list_due_sources(self.now()) if sources is None else sources
-        gate = asyncio.Semaphore(self.settings.fetch_concurrency)
-
-        async def one(source: Source) -> SourceFetchResult:
-            async with gate:
-                return await self.fetch_source(source)
-
-        results = await asyncio.gather(*(one(s) for s in due))
-        return FetchReport(tuple(results))
 
     async def fetch_source(self, source: Source) -> SourceFetchResult:
         """Fetch one source; its failure is recorded on it in words, never raised."""

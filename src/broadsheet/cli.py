@@ -139,6 +139,11 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     placed = broadsheet.assign_stories(limit=1_000_000)
     if placed:
         print(f"placed {placed} articles in stories")
+    labelled = 0
+    while count := broadsheet.label_articles():
+        labelled += count
+    if labelled:
+        print(f"labelled {labelled} articles with their topics")
     broadsheet.close()
     return 0
 

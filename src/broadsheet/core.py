@@ -56,6 +56,7 @@ class Broadsheet:
     resolver: Resolver = system_resolver
     _closed: bool = field(default=False, repr=False)
     _assigner: Any = field(default=None, repr=False)
+    _labeller: Any = field(default=None, repr=False)
 
     def client(self) -> httpx.AsyncClient:
         """A new HTTP client with the address guard (or the injected transport)."""
@@ -194,6 +195,15 @@ class Broadsheet:
             self._assigner = StoryAssigner(self.store, now=self.now)
         count: int = self._assigner.assign_pending(limit=limit)
         return count
+
+    def label_articles(self, *, limit: int = 500) -> int:
+        """Give every stored article without them its sections and named entities (for topic
+        pages and follows); returns how many were labelled."""
+        from broadsheet.workers.label_run import default_labeller, label_pending
+
+        if self._labeller is None:
+            self._labeller = default_labeller()
+        return label_pending(self.store, self._labeller, limit=limit)
 
     def top_stories(self, *, limit: int = 20) -> list[StoryCard]:
         from broadsheet.coverage import top_story_cards

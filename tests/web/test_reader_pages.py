@@ -120,6 +120,7 @@ def test_follow_topics_and_sources_fill_the_following_section(broadsheet: Broads
     )
     add_article(broadsheet, 1, "Volcano erupts", "Lava.", section="Science")
     add_article(broadsheet, 2, "From the Tribune", "News.", source_id=source.id)
+    broadsheet.label_articles()
     reader = new_reader(broadsheet)
     reader.sign_up("ada@example.org")
     assert "Following" not in reader.get("/").text.split("<main", 1)[1].split("Latest")[0]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, or_, select
+from sqlalchemy import Engine, and_, select
 
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles, follows, reading_history, saved_articles
@@ -148,36 +148,6 @@ class ReadingStore:
         )
         with self.engine.connect() as conn:
             return [Follow(r.kind, r.key, r.label, r.created_at) for r in conn.execute(query)]
-
-    @storage_errors("listing a topic")
-    def list_topic(self, topic: str, *, limit: int = 30, offset: int = 0) -> list[Article]:
-        """Newest articles whose section is ``topic`` (any case)."""
-        newest = func.coalesce(articles.c.published, articles.c.created_at)
-        query = (
-            _article_select()
-            .where(func.lower(articles.c.section) == topic.lower())
-            .order_by(newest.desc(), articles.c.id.desc())
-            .limit(limit)
-            .offset(offset)
-        )
-        with self.engine.connect() as conn:
-            return _articles(conn, query)
-
-    @storage_errors("listing followed articles")
-    def list_following(self, user_id: int, *, limit: int = 30) -> list[Article]:
-        """Newest articles from followed sources and in followed topics (sections)."""
-        followed = self.list_follows(user_id)
-        source_ids = [int(f.key) for f in followed if f.kind == "source" and f.key.isdigit()]
-        topics = [f.key.lower() for f in followed if f.kind == "topic"]
-        if not source_ids and not topics:
-            return []
-        newest = func.coalesce(articles.c.published, articles.c.created_at)
-        match = or_(
-            articles.c.source_id.in_(source_ids), func.lower(articles.c.section).in_(topics)
-        )
-        query = _article_select().where(match).order_by(newest.desc(), articles.c.id.desc())
-        with self.engine.connect() as conn:
-            return _articles(conn, query.limit(limit))
 
 
 def _saved(user_id: int, article_id: int) -> Any:

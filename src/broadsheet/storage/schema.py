@@ -374,3 +374,17 @@ reader_signals = Table(
     Index("ix_reader_signals_user_id", "user_id"),
     Index("ix_reader_signals_at", "at"),
 )
+
+# -- Topics: each article's sections and named entities, for topic pages and follows -----------
+
+article_labels = Table(
+    "article_labels",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    # a section ("politics") or an entity's lower-cased name; "" marks an article with none
+    Column("key", Text, primary_key=True),
+    Column("kind", String(16), nullable=False),  # section, person, organisation, place, none
+    Column("name", Text, nullable=False),  # as shown
+    Column("at", UTCDateTime(), nullable=False),  # the article's published (or stored) time
+    Index("ix_article_labels_key_at", "key", "at"),
+)

@@ -20,6 +20,7 @@ from broadsheet.storage import engine as engine_module
 from broadsheet.storage.accounts import AccountStore
 from broadsheet.storage.api_tokens import ApiTokenStore
 from broadsheet.storage.errors import storage_errors
+from broadsheet.storage.labels import LabelStore
 from broadsheet.storage.membership import MembershipStore
 from broadsheet.storage.picks import CurationStore
 from broadsheet.storage.read_marks import ReadMarks
@@ -63,6 +64,7 @@ class Store:
         self.search = SearchIndex(engine)
         self.curation = CurationStore(engine)
         self.membership = MembershipStore(engine)
+        self.labels = LabelStore(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:

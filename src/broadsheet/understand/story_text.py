@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from broadsheet.understand.text import capitalised_phrases, sentences, words
 
-__all__ = ["MemberText", "StoryText", "analyse_story"]
+__all__ = ["MemberText", "StoryText", "analyse_story", "entity_kind"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,8 @@ _ORG_WORDS = _wordset(
     """agency association authority bank board bureau club co commission committee company corp
     corporation council court department foundation fund government group inc institute ltd
     ministry nations network organisation organization office parliament party police press
-    senate service team times union university"""
+    senate service team times union university house cup league news finals championship olympics
+    awards festival museum hospital school college airlines airways motors"""
 )
 _PERSON_TITLES = _wordset(
     """president prime minister chancellor king queen prince princess pope senator governor mayor
@@ -64,7 +65,19 @@ _PLACE_WORDS = _wordset(
     netherlands nigeria norway pakistan palestine peru philippines poland portugal qatar russia
     saudi scotland spain sudan sweden switzerland syria taiwan texas turkey uganda ukraine wales
     venezuela vietnam yemen california florida london paris berlin moscow beijing washington
-    tehran kyiv york brussels tokyo delhi"""
+    tehran kyiv york brussels tokyo delhi ocean sea river island islands bay gulf county
+    province valley lake coast alabama alaska arizona arkansas colorado connecticut delaware
+    georgia hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland
+    massachusetts michigan minnesota mississippi missouri montana nebraska nevada hampshire jersey
+    carolina dakota ohio oklahoma oregon pennsylvania rhode tennessee utah vermont virginia
+    wisconsin wyoming puerto rico guam"""
+)
+# Nationality adjectives and titles that capitalised runs pick up but that name no one.
+_NOT_ENTITIES = _wordset(
+    """american british chinese russian korean iranian israeli palestinian ukrainian european
+    african french german japanese indian mexican canadian australian syrian turkish afghan
+    iraqi democratic republican democrat democrats republicans ceo cfo tv pm gmt utc covid
+    covid-19 lgbtq lgbt day gov sen rep"""
 )
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|from|near|to|across|outside|northern|southern|eastern|western)\s+$", re.IGNORECASE
@@ -126,9 +139,11 @@ def _last_word(context: str) -> str:
     return tail[-1].strip(".,") if tail else ""
 
 
-def _kind(phrase: str, contexts: list[str]) -> str | None:
+def entity_kind(phrase: str, contexts: list[str]) -> str | None:
     """Person, organisation or place, from cues in the phrase and the words before it."""
     tokens = phrase.lower().split()
+    if tokens[-1] in _NOT_ENTITIES:
+        return None
     before = {_last_word(ctx) for ctx in contexts}
     if any(t in _ORG_WORDS for t in tokens) or phrase.isupper() or before & _ORG_WORDS:
         return "organisation"
@@ -168,7 +183,7 @@ def _entities(members: Sequence[MemberText]) -> dict[str, list[str]]:
     for phrase, count in mentions.most_common():
         if articles[phrase] < wanted and count < 3:
             continue
-        kind = _kind(phrase, contexts.get(phrase, []))
+        kind = entity_kind(phrase, contexts.get(phrase, []))
         if kind and not any(phrase in other for other in kinds[kind]):
             kinds[kind].append(phrase)
     return kinds

@@ -1,5 +1,5 @@
-"""A reader's own pages: saved articles, history, settings (follows, theme), topic pages, and the
-save / follow buttons that change them."""
+"""A reader's own pages: saved articles, history, settings (follows, theme), and the save / follow
+buttons that change them."""
 
 from __future__ import annotations
 
@@ -113,23 +113,6 @@ def set_theme(request: Request, theme: str = Form("auto"), next: str = Form("/")
     return response
 
 
-@router.get("/topics/{name}", response_class=HTMLResponse)
-def topic_page(request: Request, name: str, page: int = 1) -> Response:
-    """A section (politics, science, …) as articles were labelled, with a follow button."""
-    page = max(1, page)
-    broadsheet = _bs(request)
-    found = broadsheet.store.reading.list_topic(
-        name, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
-    )
-    user = viewer(request)
-    following = user is not None and any(
-        f.kind == "topic" and f.key == name.lower()
-        for f in broadsheet.store.reading.list_follows(user.id)
-    )
-    return render(request, "topic.html", name=name, articles=found[:PAGE_SIZE], page=page,
-                  has_next=len(found) > PAGE_SIZE, following=following)  # fmt: skip
-
-
 @router.get("/offline", response_class=HTMLResponse)
 def offline_page(request: Request) -> Response:
     return render(request, "offline.html")
@@ -165,15 +148,18 @@ def _top_stories(request: Request, broadsheet: Broadsheet) -> list[StoryCard]:
 
 
 def _following(broadsheet: Broadsheet, user_id: int, limit: int = 8) -> list[Article]:
-    """Newest from followed sources and topics, and articles that name a followed person,
-    organisation or place (found through the search index)."""
-    found = {a.id: a for a in broadsheet.store.reading.list_following(user_id, limit=limit)}
-    for follow in broadsheet.store.reading.list_follows(user_id):
+    """Newest from followed sources, sections and people, organisations and places: by the
+    articles' labels, and for a followed name also by full-text search (a name typed in Settings
+    may be one the labeller has not picked out)."""
+    follows = broadsheet.store.reading.list_follows(user_id)
+    keys = [f.key for f in follows if f.kind in ("topic", "entity")]
+    source_ids = [int(f.key) for f in follows if f.kind == "source" and f.key.isdigit()]
+    found = {a.id: a for a in broadsheet.store.labels.list_following(keys, source_ids, limit=limit)}
+    for follow in follows:
         if follow.kind == "entity":
             query = SearchQuery(follow.key, order="date", limit=4)
-            found.update(
-                (h.article.id, h.article) for h in broadsheet.store.search.search(query).hits
-            )
+            hits = broadsheet.store.search.search(query).hits
+            found.update((h.article.id, h.article) for h in hits)
     newest = sorted(found.values(), key=lambda a: (a.published or a.created_at, a.id), reverse=True)
     return newest[:limit]
 
@@ -189,4 +175,5 @@ def article_extras(request: Request, article: Article) -> dict[str, Any]:
         saved = broadsheet.store.reading.is_saved(user.id, article.id)
         if request.headers.get("sec-fetch-dest", "document") == "document":  # a person, not a cache
             broadsheet.for_you.record(user, "open", "article", str(article.id))
-    return {"saved": saved, "context": broadsheet.article_context(article.id)}
+    return {"saved": saved, "context": broadsheet.article_context(article.id),
+            "topics": broadsheet.store.labels.labels_of(article.id)}  # fmt: skip

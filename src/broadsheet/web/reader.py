@@ -1,11 +1,11 @@
-"""The reader's features on the app: accounts, saved/history/settings, search, admin and the
+"""The reader's features on the app: accounts, saved/history/settings, topics, search, admin and the
 installable app. ``install(app)`` is called once by the app factory, before other routers."""
 
 from __future__ import annotations
 
 from fastapi import Depends, FastAPI, Request
 
-from broadsheet.web import admin, auth, library, pwa, search
+from broadsheet.web import admin, auth, library, pwa, search, topics
 from broadsheet.web.security import verify_csrf
 
 __all__ = ["install"]
@@ -24,6 +24,6 @@ def install(app: FastAPI) -> None:
     env.globals["viewer"] = auth.viewer
     env.globals["theme_of"] = _theme
     env.filters["marked"] = search.marked
-    for module in (auth, library, search, admin, pwa):
+    for module in (auth, library, topics, search, admin, pwa):
         app.include_router(module.router)
     auth.install(app)

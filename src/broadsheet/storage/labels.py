@@ -1,0 +1,177 @@
+"""Each article's sections and named entities, and the topic pages and follows they feed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Engine, exists, func, select
+
+from broadsheet.storage.errors import storage_errors
+from broadsheet.storage.schema import UTCDateTime, article_labels, articles
+from broadsheet.types import Article
+from broadsheet.understand.topics import Label
+
+__all__ = ["LabelStore", "LabelledArticle", "TopicCount"]
+
+# Articles a labeller may have skipped because they committed after a later id (PostgreSQL hands
+# out ids before commit): the pending scan looks this far back from the newest labelled one.
+_REVISIT = 2000
+_NONE = Label("none", "", "")  # marks an article labelled with nothing, so it is not revisited
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledArticle:
+    """What the labeller needs of a stored article that has no labels yet."""
+
+    id: int
+    title: str
+    text: str
+    section: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount:
+    kind: str
+    key: str
+    name: str
+    articles: int
+
+
+class LabelStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @storage_errors("finding articles to label")
+    def pending(self, *, limit: int = 500, text_chars: int = 3000) -> list[LabelledArticle]:
+        """Stored articles without labels, oldest first."""
+        with self.engine.connect() as conn:
+            newest = conn.execute(select(func.max(article_labels.c.article_id))).scalar()
+            labelled = exists().where(article_labels.c.article_id == articles.c.id)
+            when = func.coalesce(articles.c.published, articles.c.created_at, type_=UTCDateTime())
+            query = (
+                select(articles.c.id, articles.c.title, func.substr(articles.c.text, 1, text_chars),
+                       articles.c.section, when)
+                .where(articles.c.id > (newest or 0) - _REVISIT, ~labelled)
+                .order_by(articles.c.id)
+                .limit(limit)
+            )  # fmt: skip
+            return [
+                LabelledArticle(r[0], r[1] or "", r[2] or "", r[3], r[4])
+                for r in conn.execute(query)
+            ]
+
+    @storage_errors("saving article labels")
+    def record(self, labelled: Sequence[tuple[LabelledArticle, Sequence[Label]]]) -> None:
+        """Store each article's labels, replacing any it had."""
+        if not labelled:
+            return
+        rows = [
+            {
+                "article_id": a.id,
+                "key": label.key,
+                "kind": label.kind,
+                "name": label.name,
+                "at": a.at,
+            }
+            for a, labels in labelled
+            for label in _unique(labels)
+        ]
+        with self.engine.begin() as conn:
+            ids = [a.id for a, _ in labelled]
+            conn.execute(article_labels.delete().where(article_labels.c.article_id.in_(ids)))
+            conn.execute(article_labels.insert(), rows)
+
+    @storage_errors("reading an article's labels")
+    def labels_of(self, article_id: int) -> list[Label]:
+        """The article's sections first, then its entities."""
+        query = select(article_labels.c.kind, article_labels.c.key, article_labels.c.name).where(
+            article_labels.c.article_id == article_id, article_labels.c.kind != "none"
+        )
+        with self.engine.connect() as conn:
+            found = [Label(r.kind, r.key, r.name) for r in conn.execute(query)]
+        return sorted(found, key=lambda label: label.kind != "section")
+
+    @storage_errors("naming a topic")
+    def describe(self, key: str) -> Label | None:
+        """The topic ``key`` as most recently labelled, or None when no article has it."""
+        query = (
+            select(article_labels.c.kind, article_labels.c.key, article_labels.c.name)
+            .where(article_labels.c.key == key.lower())
+            .order_by(article_labels.c.at.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return Label(row.kind, row.key, row.name) if row else None
+
+    @storage_errors("listing a topic's articles")
+    def list_articles(self, key: str, *, limit: int = 30, offset: int = 0) -> list[Article]:
+        """Newest articles labelled ``key``."""
+        return self._newest(key, limit=limit, offset=offset)
+
+    @storage_errors("listing followed articles")
+    def list_following(
+        self, keys: Sequence[str], source_ids: Sequence[int], *, limit: int = 30
+    ) -> list[Article]:
+        """Newest articles in any of the topics ``keys`` or from any of ``source_ids``."""
+        if not keys and not source_ids:
+            return []
+        found = [a for key in keys for a in self._newest(key, limit=limit)]
+        found += self._from_sources(source_ids, limit) if source_ids else []
+        merged = {a.id: a for a in found}
+        newest = sorted(merged.values(), key=lambda a: (a.published or a.created_at, a.id))
+        return newest[::-1][:limit]
+
+    @storage_errors("counting topics")
+    def popular(self, *, since: datetime, limit: int = 30) -> list[TopicCount]:
+        """Sections and entities by how many articles since ``since`` carry them."""
+        count = func.count().label("n")
+        query = (
+            select(article_labels.c.kind, article_labels.c.key, func.max(article_labels.c.name),
+                   count)
+            .where(article_labels.c.at >= since, article_labels.c.kind != "none")
+            .group_by(article_labels.c.kind, article_labels.c.key)
+            .order_by(count.desc(), article_labels.c.key)
+            .limit(limit)
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            return [TopicCount(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
+
+    def _newest(self, key: str, *, limit: int, offset: int = 0) -> list[Article]:
+        from broadsheet.storage.store import _article, _article_query
+
+        query = (
+            _article_query()
+            .join(article_labels, article_labels.c.article_id == articles.c.id)
+            .where(article_labels.c.key == key.lower())
+            .order_by(article_labels.c.at.desc(), articles.c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )  # walks ix_article_labels_key_at from the newest end
+        with self.engine.connect() as conn:
+            return [_article(r) for r in conn.execute(query)]
+
+    def _from_sources(self, source_ids: Sequence[int], limit: int) -> list[Article]:
+        from broadsheet.storage.store import _article, _article_query
+
+        newest = func.coalesce(articles.c.published, articles.c.created_at)
+        query = (
+            _article_query()
+            .where(articles.c.source_id.in_(list(source_ids)))
+            .order_by(newest.desc(), articles.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_article(r) for r in conn.execute(query)]
+
+
+def _unique(labels: Sequence[Label]) -> list[Label]:
+    """One label per key (the first), or the marker when there are none."""
+    seen: dict[str, Label] = {}
+    for label in labels:
+        if label.key:
+            seen.setdefault(label.key, label)
+    return list(seen.values()) or [_NONE]

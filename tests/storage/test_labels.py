@@ -1,0 +1,73 @@
+"""Article labels on SQLite and PostgreSQL: what waits for labels, topic pages, follows, counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from broadsheet.storage import Store
+from broadsheet.types import ExtractedArticle
+from broadsheet.understand.topics import Label
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+SCIENCE = Label("section", "science", "Science")
+QUILL = Label("person", "hortensia quill", "Hortensia Quill")
+
+
+def _save(store: Store, n: int, source_id: int | None = None, section: str | None = None) -> int:
+    article = ExtractedArticle(
+        title=f"Title {n}", text=f"Body {n}", html=f"<p>Body {n}</p>", section=section,
+        published=NOW - timedelta(hours=n),
+    )  # fmt: skip
+    return store.save_article(
+        article, url=f"https://x.example/{n}", source_id=source_id, now=NOW
+    ).id
+
+
+def test_pending_articles_are_labelled_once(store: Store) -> None:
+    first, second = _save(store, 1, section="Science"), _save(store, 2)
+    pending = store.labels.pending()
+    assert [(a.id, a.title, a.section) for a in pending] == [
+        (first, "Title 1", "Science"), (second, "Title 2", None),
+    ]  # fmt: skip
+    assert pending[0].at == NOW - timedelta(hours=1)  # the published time, timezone-aware
+    store.labels.record([(pending[0], [SCIENCE, QUILL, SCIENCE]), (pending[1], [])])
+    assert store.labels.pending() == []  # an article with no labels is marked, not revisited
+    assert store.labels.labels_of(first) == [SCIENCE, QUILL]
+    assert store.labels.labels_of(second) == []
+    store.labels.record([(pending[0], [QUILL])])  # labelling again replaces
+    assert store.labels.labels_of(first) == [QUILL]
+
+
+def test_topic_pages_list_newest_first_and_name_the_topic(store: Store) -> None:
+    ids = [_save(store, n) for n in (3, 1, 2)]
+    store.labels.record([(a, [SCIENCE]) for a in store.labels.pending()])
+    assert [a.id for a in store.labels.list_articles("Science")] == [ids[1], ids[2], ids[0]]
+    assert [a.id for a in store.labels.list_articles("science", limit=1, offset=1)] == [ids[2]]
+    assert store.labels.describe("SCIENCE") == SCIENCE
+    assert store.labels.describe("sport") is None
+
+
+def test_following_merges_topics_and_sources_newest_first(store: Store) -> None:
+    source, _ = store.add_source("https://a.example/feed", now=NOW, title="A")
+    from_source = _save(store, 1, source_id=source.id)
+    in_topic = _save(store, 2)
+    about_quill = _save(store, 3)
+    _save(store, 4)
+    labels = {in_topic: [SCIENCE], about_quill: [QUILL, SCIENCE]}
+    store.labels.record([(a, labels.get(a.id, [])) for a in store.labels.pending()])
+    assert store.labels.list_following([], []) == []
+    found = store.labels.list_following(["science", "Hortensia Quill"], [source.id])
+    assert [a.id for a in found] == [from_source, in_topic, about_quill]
+    assert [a.id for a in store.labels.list_following(["hortensia quill"], [], limit=5)] == [
+        about_quill
+    ]
+
+
+def test_popular_counts_recent_labels_only(store: Store) -> None:
+    ids = [_save(store, n) for n in (1, 2, 30 * 24)]
+    store.labels.record([(a, [SCIENCE, QUILL] if a.id == ids[0] else [SCIENCE])
+                         for a in store.labels.pending()])  # fmt: skip
+    counts = store.labels.popular(since=NOW - timedelta(days=7))
+    assert [(c.kind, c.key, c.name, c.articles) for c in counts] == [
+        ("section", "science", "Science", 2), ("person", "hortensia quill", "Hortensia Quill", 1),
+    ]  # fmt: skip

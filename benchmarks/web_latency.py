@@ -19,114 +19,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from sqlalchemy import func, insert, select
+from web_data import WORDS, build
 
 from broadsheet.storage import Store
-from broadsheet.storage.schema import articles, sources, stories, story_articles
-
-SYLLABLES = [
-    "ka",
-    "lo",
-    "mi",
-    "ra",
-    "ten",
-    "su",
-    "vo",
-    "ne",
-    "ba",
-    "ri",
-    "do",
-    "pel",
-    "an",
-    "tor",
-    "is",
-    "mu",
-    "gra",
-    "fe",
-    "li",
-    "os",
-]
-
-
-def _vocabulary(size: int = 4000) -> list[str]:
-    """Pseudo-words, most common first: text drawn from them follows a Zipf-like law, so a
-    query's selectivity resembles that of real news text."""
-    rng = random.Random(0)
-    words: dict[str, None] = {}
-    while len(words) < size:
-        words["".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))] = None
-    return list(words)
-
-
-WORDS = _vocabulary()
-WEIGHTS = [1 / (rank + 1) for rank in range(len(WORDS))]
-BATCH = 5000
-
-
-def _text(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choices(WORDS, WEIGHTS, k=n)).capitalize() + "."
-
-
-def build(store: Store, n_articles: int, n_stories: int, now: datetime, seed: int = 1) -> None:
-    """Synthetic sources, articles (≈150 words each) and stories, unless already there."""
-    with store.engine.connect() as conn:
-        if conn.execute(select(func.count()).select_from(articles)).scalar_one() >= n_articles:
-            return
-    rng = random.Random(seed)
-    with store.engine.begin() as conn:
-        conn.execute(insert(sources), [
-            {"url": f"https://outlet{i}.example/feed", "title": f"Outlet {i}", "created_at": now}
-            for i in range(200)
-        ])  # fmt: skip
-        conn.execute(insert(stories), [
-            {"headline": _text(rng, 8), "created_at": now, "updated_at": now}
-            for _ in range(n_stories)
-        ])  # fmt: skip
-    for start in range(0, n_articles, BATCH):
-        _insert_batch(store, rng, range(start, min(start + BATCH, n_articles)), n_stories, now)
-        print(f"  {min(start + BATCH, n_articles)} articles", file=sys.stderr, flush=True)
-    _story_stats(store)
-    with store.engine.begin() as conn:  # planner statistics, as autovacuum would gather them
-        conn.exec_driver_sql("ANALYZE")
-
-
-def _insert_batch(
-    store: Store, rng: random.Random, ids: range, n_stories: int, now: datetime
-) -> None:
-    rows, members = [], []
-    for i in ids:
-        body = _text(rng, 150)
-        when = now - timedelta(seconds=rng.randint(0, 30 * 86400))
-        rows.append({
-            "id": i + 1, "url": f"https://outlet{i % 200}.example/a/{i}", "source_id": i % 200 + 1,
-            "title": _text(rng, 9), "authors": [{"name": f"Reporter {i % 997}"}],
-            "published": when, "html": f"<p>{body}</p>", "text": body, "text_hash": f"{i:064x}",
-            "word_count": 150, "created_at": now, "language": "en", "section": "world",
-        })  # fmt: skip
-        members.append({"article_id": i + 1, "story_id": i % n_stories + 1, "assigned_at": now})
-    with store.engine.begin() as conn:
-        conn.execute(insert(articles), rows)
-        conn.execute(insert(story_articles), members)
-
-
-def _story_stats(store: Store) -> None:
-    sa, a = story_articles, articles
-    stats = (
-        select(sa.c.story_id, func.count().label("n"),
-               func.count(func.distinct(a.c.source_id)).label("outlets"),
-               func.min(a.c.published).label("first"), func.max(a.c.published).label("last"))
-        .join(a, a.c.id == sa.c.article_id).group_by(sa.c.story_id)
-    )  # fmt: skip
-    with store.engine.begin() as conn:
-        for row in conn.execute(stats).all():
-            conn.execute(stories.update().where(stories.c.id == row.story_id).values(
-                article_count=row.n, outlet_count=row.outlets, first_published=row.first,
-                last_published=row.last,
-            ))  # fmt: skip
 
 
 @dataclass
@@ -187,7 +86,7 @@ def main() -> None:
 
     store = Store.open(args.database)
     started = time.perf_counter()
-    build(store, args.articles, args.stories, datetime.now(UTC))
+    build(store.engine, args.articles, args.stories, datetime.now(UTC))
     print(f"data ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     store.close()
     env = {**os.environ, "BENCH_DATABASE_URL": args.database, "PYTHONPATH": "benchmarks"}

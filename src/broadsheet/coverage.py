@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from broadsheet.rank.top import Coverage, rank_top_stories
 from broadsheet.storage import Store
@@ -22,6 +23,7 @@ __all__ = [
     "RelatedIndex",
     "StoryReader",
     "article_context",
+    "outlet_names",
     "story_coverage",
     "top_story_cards",
 ]
@@ -186,14 +188,18 @@ def article_context(
         return ArticleContext(None, (), (), ())
     story_id, group = placed
     story = store.stories.resolve(story_id)
-    members = store.stories.members([story.id])
-    card = _card(store, story, members) if members else None
     copies: tuple[Article, ...] = ()
     if group is not None:
         ids = [i for i in store.stories.copies_of(group) if i != article_id]
         copies = tuple(store.get_articles(ids))
     related = reader.related_index.related(store, story, now=now)
-    return ArticleContext(story, card.outlets if card else (), copies, related)
+    return ArticleContext(story, reader.outlet_names(story, now=now), copies, related)
+
+
+def outlet_names(store: Store, story: Story) -> tuple[str, ...]:
+    """The names of the outlets that covered ``story``, first reporter first."""
+    members = store.stories.members([story.id])
+    return _card(store, story, members).outlets if members else ()
 
 
 class RelatedIndex:
@@ -202,9 +208,12 @@ class RelatedIndex:
     of a scan of every recent story."""
 
     def __init__(
-        self, *, window: timedelta = timedelta(days=7), ttl: timedelta = timedelta(minutes=1)
-    ):
-        self.window, self.ttl = window, ttl
+        self, *, window: timedelta = timedelta(days=7), ttl: timedelta = timedelta(minutes=1),
+        common: float = 0.01,
+    ):  # fmt: skip
+        # A word in more than ``common`` of recent headlines ("says", "after") tells nothing of
+        # what a story is about, and walking its long posting list was most of a story page.
+        self.window, self.ttl, self.common = window, ttl, common
         self._built: tuple[datetime, int] | None = None  # when, and the newest story id then
         self._postings: dict[str, list[int]] = {}
         self._stories: dict[int, Story] = {}
@@ -213,7 +222,8 @@ class RelatedIndex:
     def related(
         self, store: Store, story: Story, *, now: datetime, limit: int = 5
     ) -> tuple[Story, ...]:
-        """Recent stories sharing at least two headline words with ``story``, most shared first."""
+        """Recent stories sharing at least two uncommon headline words with ``story``, most shared
+        first."""
         from broadsheet.rank.top import headline_words
 
         mine = headline_words(story.headline or "")
@@ -221,8 +231,11 @@ class RelatedIndex:
             return ()
         postings, stories = self._current(store, now)
         shared: Counter[int] = Counter()
+        longest = max(50, int(self.common * len(stories)))
         for word in mine:
-            shared.update(postings.get(word, ()))
+            posting = postings.get(word, ())
+            if len(posting) <= longest:
+                shared.update(posting)
         shared.pop(story.id, None)
         found = [stories[i] for i, n in shared.items() if n >= 2]
         found.sort(key=lambda s: (-shared[s.id], -s.outlet_count, -s.id))
@@ -247,36 +260,81 @@ class RelatedIndex:
             return self._postings, self._stories
 
 
-class StoryReader:
-    """Top stories, full coverage and article context over one store, with the costly parts
-    (text analysis of a story, related stories) kept for as long as they stay true."""
+class _Lru:
+    """A small least-recently-used map, safe to share between threads."""
 
-    def __init__(self, store: Store, *, text_cache: int = 256) -> None:
+    def __init__(self, size: int) -> None:
+        self._items: OrderedDict[Hashable, Any] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any | None:
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key]
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+class StoryReader:
+    """Top stories, full coverage and article context over one store, with the costly parts kept
+    for as long as they stay true.
+
+    A story's coverage (members, outlets, text analysis) is keyed on the story's own row, whose
+    counts and span change whenever it gains, loses or merges members, so a cached entry can only
+    be of the story as it still is; ``ttl`` bounds how long an article edited in place (a new
+    title) may show its old title. Related stories are looked up per request: they change when
+    other stories do."""
+
+    def __init__(
+        self, store: Store, *, text_cache: int = 256, story_cache: int = 2048,
+        ttl: timedelta = timedelta(minutes=5),
+    ) -> None:  # fmt: skip
         self.store = store
         self.related_index = RelatedIndex()
-        self._texts: OrderedDict[tuple[int, int, datetime | None], TextAnalysis] = OrderedDict()
-        self._size = text_cache
-        self._lock = threading.Lock()
+        self.ttl = ttl
+        self._texts = _Lru(text_cache)
+        self._coverage = _Lru(story_cache)
+        self._outlets = _Lru(story_cache * 4)
 
     def top_story_cards(self, *, now: datetime, limit: int = 20) -> list[StoryCard]:
         return top_story_cards(self.store, now=now, limit=limit)
 
     def story_coverage(self, story_id: int, *, now: datetime) -> StoryCoverage:
-        return story_coverage(self.store, story_id, now=now, reader=self)
+        story = self.store.stories.get_story(story_id)
+        coverage = self._fresh(self._coverage, story, now)
+        if coverage is None:
+            coverage = story_coverage(self.store, story_id, now=now, reader=self)
+            self._coverage.put(story, (now, coverage))
+        return replace(coverage, related=self.related_index.related(self.store, story, now=now))
 
     def article_context(self, article_id: int, *, now: datetime) -> ArticleContext:
         return article_context(self.store, article_id, now=now, reader=self)
 
+    def outlet_names(self, story: Story, *, now: datetime) -> tuple[str, ...]:
+        names = self._fresh(self._outlets, story, now)
+        if names is None:
+            names = outlet_names(self.store, story)
+            self._outlets.put(story, (now, names))
+        return cast(tuple[str, ...], names)
+
+    def _fresh(self, cache: _Lru, story: Story, now: datetime) -> Any | None:
+        found = cache.get(story)
+        if found is None or not timedelta(0) <= now - found[0] < self.ttl:
+            return None
+        return found[1]
+
     def text_analysis(self, story: Story, articles: list[Article]) -> TextAnalysis:
         """The story's text analysis, computed once per state of the story."""
         key = (story.id, story.article_count, story.last_published)
-        with self._lock:
-            if key in self._texts:
-                self._texts.move_to_end(key)
-                return self._texts[key]
-        found = _text_analysis(articles)
-        with self._lock:
-            self._texts[key] = found
-            while len(self._texts) > self._size:
-                self._texts.popitem(last=False)
+        found: TextAnalysis | None = self._texts.get(key)
+        if found is None:
+            found = _text_analysis(articles)
+            self._texts.put(key, found)
         return found

@@ -163,6 +163,7 @@ stories = Table(
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     Index("ix_stories_last_published", "last_published"),
+    Index("ix_stories_updated_at", "updated_at"),
 )
 
 story_articles = Table(

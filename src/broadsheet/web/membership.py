@@ -21,8 +21,10 @@ from typing import Any
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from broadsheet.core import Broadsheet
 from broadsheet.membership.chart import publisher_chart_svg
 from broadsheet.membership.policy import AccessDecision, PlanStatus, ReaderState, month_of
 from broadsheet.membership.service import AccountSummary, Memberships, first_paragraph, preview_of
@@ -297,19 +299,33 @@ async def webhook(request: Request) -> Response:
     return JSONResponse({"status": "ok", "event": event.id})
 
 
-async def _forget_offline_copies(request: Request, call_next: RequestResponseEndpoint) -> Response:
+class ForgetOfflineCopies:
     """Signing out wipes the browser's offline copies (Cache Storage, the service worker): a
-    member's full articles must not stay readable, offline, to whoever uses the device next."""
-    response = await call_next(request)
-    if request.method == "POST" and request.url.path == "/signout" and memberships(request).enabled:
-        response.headers["Clear-Site-Data"] = '"cache", "storage"'
-    return response
+    member's full articles must not stay readable, offline, to whoever uses the device next.
+    (Plain ASGI: it looks at one path, and every other request passes straight through.)"""
+
+    def __init__(self, app: ASGIApp, broadsheet: Broadsheet) -> None:
+        self.app, self.broadsheet = app, broadsheet
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        signout = scope["type"] == "http" and scope["method"] == "POST"
+        signout = signout and scope["path"] == "/signout"
+        if not (signout and self.broadsheet.settings.membership_enabled):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_clearing(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                MutableHeaders(scope=message)["Clear-Site-Data"] = '"cache", "storage"'
+            await send(message)
+
+        await self.app(scope, receive, send_clearing)
 
 
 def install(app: FastAPI) -> None:
     """The routes, the account summary for templates, and the webhook. The webhook is a plain
     route, outside the router whose dependencies check CSRF and load the viewer."""
     app.add_route("/membership/webhook", webhook, methods=["POST"])
-    app.add_middleware(BaseHTTPMiddleware, dispatch=_forget_offline_copies)
+    app.add_middleware(ForgetOfflineCopies, broadsheet=app.state.broadsheet)
     app.state.templates.env.globals["membership_summary"] = membership_summary
     app.include_router(router)

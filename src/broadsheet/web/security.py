@@ -9,10 +9,11 @@ from __future__ import annotations
 import hmac
 import secrets
 
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["CSP", "CSRF_COOKIE", "SecurityHeaders", "csrf_token", "csrf_valid", "verify_csrf"]
 
@@ -34,22 +35,43 @@ _HEADERS = {
 }
 
 
-class SecurityHeaders(BaseHTTPMiddleware):
-    """Adds the security headers, and the CSRF cookie when the browser has none yet."""
+class SecurityHeaders:
+    """Adds the security headers, and the CSRF cookie when the browser has none yet.
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for name, value in _HEADERS.items():
-            response.headers.setdefault(name, value)
-        if request.scope.get("viewer") is not None:  # a signed-in page is for that reader only
-            response.headers.setdefault("Cache-Control", "private, no-cache")
-        token = request.state.csrf_token if hasattr(request.state, "csrf_token") else None
-        if token and request.cookies.get(CSRF_COOKIE) != token:
-            response.set_cookie(
+    Plain ASGI rather than ``BaseHTTPMiddleware``: that one runs every response through an extra
+    task and a memory stream, which cost more than the page itself under concurrent readers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                _harden(scope, MutableHeaders(scope=message))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _harden(scope: Scope, headers: MutableHeaders) -> None:
+    for name, value in _HEADERS.items():
+        headers.setdefault(name, value)
+    if scope.get("viewer") is not None:  # a signed-in page is for that reader only
+        headers.setdefault("Cache-Control", "private, no-cache")
+    token = scope.get("state", {}).get("csrf_token")
+    if token:
+        request = Request(scope)
+        if request.cookies.get(CSRF_COOKIE) != token:
+            cookie = Response()
+            cookie.set_cookie(
                 CSRF_COOKIE, token, httponly=True, samesite="strict",
                 secure=request.url.scheme == "https",
             )  # fmt: skip
-        return response
+            headers.append("set-cookie", cookie.headers["set-cookie"])
 
 
 def csrf_token(request: Request) -> str:

@@ -34,7 +34,8 @@ def without_body_text_if_gated(
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: int) -> Response:
+async def story_page(request: Request, story_id: int) -> Response:
+    # Async: its reads are a few index look-ups (the coverage is cached), cheaper than a thread.
     broadsheet = _bs(request)
     live = broadsheet.store.stories.resolve(story_id)
     if live.id != story_id:  # merged: the old address keeps working

@@ -1,0 +1,43 @@
+"""What the reader's caches are keyed on: a cheap value that changes whenever what a page shows
+changes (a new article, a story that grew or merged, a pick, a standing, a source).
+
+Every part is an index look-up or a read of a small table, so checking it costs a fraction of a
+millisecond on a store of a million articles, and it holds across processes: a worker on another
+host that saves an article changes it for every web process.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from broadsheet.storage.errors import storage_errors
+from broadsheet.storage.schema import articles, picks, source_standing, sources, stories
+
+__all__ = ["content_version"]
+
+
+def _version_query() -> Any:
+    def scalar(*columns: Any) -> Any:
+        return select(*columns).scalar_subquery()
+
+    return select(
+        scalar(func.max(articles.c.id)),
+        scalar(func.max(stories.c.id)),
+        scalar(func.max(stories.c.updated_at)),
+        scalar(func.count(picks.c.id)),
+        scalar(func.max(picks.c.id)),
+        scalar(func.count(source_standing.c.source_id)),
+        scalar(func.max(source_standing.c.updated_at)),
+        scalar(func.count(sources.c.id)),
+        scalar(func.max(sources.c.id)),
+    )
+
+
+@storage_errors("reading the content version")
+def content_version(engine: Engine) -> tuple[Any, ...]:
+    """Changes when an article arrives, a story is made or changed (gains members, merges),
+    a pick is made or removed, a standing is set, or a source is added or removed."""
+    with engine.connect() as conn:
+        return tuple(conn.execute(_version_query()).one())

@@ -88,3 +88,13 @@ def test_entities_named_twice_or_in_the_headline() -> None:
 def test_every_section_has_a_description() -> None:
     assert SECTIONS == ("politics", "world", "business", "technology", "science", "health",
                         "sport", "culture")  # fmt: skip
+
+
+def test_entity_names_drop_titles_and_keep_new() -> None:
+    text = (
+        "President Joe Biden spoke in New Hampshire. Later President Joe Biden met Gov. Chris "
+        "Sununu of New Hampshire."
+    )
+    found = [(x.kind, x.name) for x in article_entities("Biden in New Hampshire", text)]
+    assert ("person", "Joe Biden") in found and ("place", "New Hampshire") in found
+    assert not any(name.startswith("President") for _, name in found)

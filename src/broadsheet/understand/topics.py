@@ -75,6 +75,10 @@ _CANONICAL = {word: section for section, words in _SYNONYMS.items() for word in 
 # Short forms that name one place, shown under its full name.
 _ALIASES = {"u.s": "United States", "us": "United States", "usa": "United States",
             "u.s.a": "United States", "u.k": "United Kingdom", "uk": "United Kingdom"}  # fmt: skip
+_TITLE_WORDS = """president prime minister chancellor king queen prince princess pope senator
+    governor mayor judge general secretary chief chairman chairwoman director spokesman
+    spokeswoman coach mr mrs ms dr sir lord lady rep sen gov former late vice state attorney"""
+_TITLES = frozenset(_TITLE_WORDS.split())
 _SECOND_WITHIN = 0.02  # a second section when its cosine is this close to the first's
 _MAX_ENTITIES = 8
 
@@ -115,13 +119,25 @@ def article_entities(title: str, text: str) -> list[Label]:
         at = body.find(phrase)
         alias = _ALIASES.get(phrase.lower())
         kind = "place" if alias else entity_kind(phrase, [body[max(0, at - 30) : at]])
-        name = alias or phrase
+        name = alias or _full_name(phrase, body[max(0, at - 4) : at], kind)
         key = name.lower()
         if kind and not any(key in f.key or f.key in key for f in found):
             found.append(Label(kind, key, name))
         if len(found) == _MAX_ENTITIES:
             break
     return found
+
+
+def _full_name(phrase: str, before: str, kind: str | None) -> str:
+    """The name without its holder's title ("President Joe Biden" is Joe Biden), and with the
+    "New" that capitalised runs drop as a common word ("New Hampshire")."""
+    if before == "New ":
+        return f"New {phrase}"
+    words = phrase.split()
+    if kind == "person":
+        while len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
+            words = words[1:]
+    return " ".join(words)
 
 
 def _names(text: str) -> list[str]:

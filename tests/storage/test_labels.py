@@ -71,3 +71,15 @@ def test_popular_counts_recent_labels_only(store: Store) -> None:
     assert [(c.kind, c.key, c.name, c.articles) for c in counts] == [
         ("section", "science", "Science", 2), ("person", "hortensia quill", "Hortensia Quill", 1),
     ]  # fmt: skip
+
+
+def test_topic_lists_fold_syndicated_copies_and_count_them(store: Store) -> None:
+    original, copy, other = _save(store, 3), _save(store, 2), _save(store, 1)
+    story = store.stories.create_story(NOW)
+    for article_id in (original, copy):
+        store.stories.record_assignment(article_id, story, now=NOW, syndication_group=original)
+    store.stories.record_assignment(other, story, now=NOW, syndication_group=other)
+    store.labels.record([(a, [SCIENCE]) for a in store.labels.pending()])
+    assert [a.id for a in store.labels.list_articles("science")] == [other, original]
+    assert store.copy_counts([original, copy, other]) == {original: 1, copy: 1}
+    assert store.copy_counts([]) == {}

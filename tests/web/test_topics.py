@@ -51,3 +51,17 @@ def test_following_a_person_fills_home_and_unknown_topics_are_empty(
     assert "Quill wins" in following and "Rain due" not in following
     empty = reader.get("/topics/nobody%20at%20all")
     assert empty.status_code == 200 and "No articles about Nobody At All yet" in empty.text
+
+
+def test_topic_pages_fold_copies_into_also_in(broadsheet: Broadsheet) -> None:
+    original = add_article(broadsheet, 2, "Wire story", "The team won the cup.", section="Sport")
+    copy = add_article(broadsheet, 1, "Wire story again", "The team won the cup!", section="Sport")
+    story = broadsheet.store.stories.create_story(broadsheet.now())
+    for article_id in (original, copy):
+        broadsheet.store.stories.record_assignment(
+            article_id, story, now=broadsheet.now(), syndication_group=original
+        )
+    broadsheet.label_articles()
+    page = new_reader(broadsheet).get("/topics/sport").text
+    assert "Wire story" in page and "Wire story again" not in page
+    assert "also in 1 outlet" in page

@@ -141,12 +141,13 @@ class LabelStore:
             return [TopicCount(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
 
     def _newest(self, key: str, *, limit: int, offset: int = 0) -> list[Article]:
-        from broadsheet.storage.store import _article, _article_query
+        """Syndicated copies folded into the first of their group, as on every list."""
+        from broadsheet.storage.store import _article, _article_query, _is_syndicated_copy
 
         query = (
             _article_query()
             .join(article_labels, article_labels.c.article_id == articles.c.id)
-            .where(article_labels.c.key == key.lower())
+            .where(article_labels.c.key == key.lower(), ~_is_syndicated_copy())
             .order_by(article_labels.c.at.desc(), articles.c.id.desc())
             .limit(limit)
             .offset(offset)

@@ -184,6 +184,26 @@ class Store:
         rows.sort(key=lambda r: (r.published or r.created_at, r.id), reverse=True)
         return [_article(r) for r in rows[offset:wanted]]
 
+    @storage_errors("counting syndicated copies")
+    def copy_counts(self, article_ids: list[int]) -> dict[int, int]:
+        """How many other articles of each one's syndication group there are (absent: none), for
+        the "also in N outlets" of lists that fold copies into their first."""
+        if not article_ids:
+            return {}
+        mine, other = story_articles.alias("mine"), story_articles.alias("other")
+        pair = and_(
+            other.c.syndication_group == mine.c.syndication_group,
+            other.c.article_id != mine.c.article_id,
+        )
+        query = (
+            select(mine.c.article_id, func.count())
+            .select_from(mine.join(other, pair))
+            .where(mine.c.article_id.in_(article_ids))
+            .group_by(mine.c.article_id)
+        )
+        with self.engine.connect() as conn:
+            return {int(r[0]): int(r[1]) for r in conn.execute(query)}
+
     @storage_errors("reading articles")
     def get_articles(self, article_ids: list[int]) -> list[Article]:
         """The articles with these ids that exist, in the order given, in one query."""

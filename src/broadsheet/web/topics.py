@@ -59,8 +59,10 @@ def topic_page(request: Request, name: str, page: int = 1) -> Response:
         f.kind == follow_kind(kind) and f.key.lower() == key
         for f in broadsheet.store.reading.list_follows(user.id)
     )
+    copies = broadsheet.store.copy_counts([a.id for a in found[:PAGE_SIZE]])
     return render(request, "topic.html", name=title, key=key, kind=follow_kind(kind),
                   kind_name=_KIND_NAMES.get(kind, "Section"), articles=found[:PAGE_SIZE],
+                  copies=copies,
                   page=page, has_next=len(found) > PAGE_SIZE, following=following)  # fmt: skip
 
 

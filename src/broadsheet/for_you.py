@@ -30,6 +30,7 @@ from broadsheet.rank.foryou import (
 from broadsheet.storage import Store
 from broadsheet.storage.signals import CandidateRow, open_counts, recent_candidates
 from broadsheet.types import Article, User
+from broadsheet.understand.topics import Label
 
 __all__ = ["SIGNAL_KINDS", "ForYou", "ForYouItem"]
 
@@ -45,7 +46,17 @@ class ForYouItem:
     story_id: int | None
 
 
-def _entities(row: CandidateRow) -> tuple[str, ...]:
+def _topics(row: CandidateRow, labels: list[Label]) -> tuple[str, ...]:
+    """The article's sections as labelled (the page's own until it is labelled)."""
+    sections = tuple(label.key for label in labels if label.kind == "section")
+    return sections or ((row.section.lower(),) if row.section else ())
+
+
+def _entities(row: CandidateRow, labels: list[Label]) -> tuple[str, ...]:
+    """The people, organisations and places labelled, else the headline's and lead's names."""
+    named = tuple(label.key for label in labels if label.kind != "section")
+    if named:
+        return named[:8]
     from broadsheet.understand.text import capitalised_phrases
 
     seen: dict[str, None] = {}
@@ -107,14 +118,15 @@ class ForYou:
         rows = recent_candidates(self.store.engine, now - self.window, limit=self.max_candidates)
         popularity = open_counts(self.store.engine, now - self.window)
         vectors = self._embed()([f"{r.title}. {r.lead[:300]}" for r in rows])
+        labels = self.store.labels.labels_since(now - self.window)
         candidates = [
             Candidate(
                 article_id=str(r.article_id),
                 story_id=str(r.story_id if r.story_id is not None else f"a{r.article_id}"),
                 source=str(r.source_id),
                 published=r.published,
-                topics=(r.section.lower(),) if r.section else (),
-                entities=_entities(r),
+                topics=_topics(r, labels.get(r.article_id, [])),
+                entities=_entities(r, labels.get(r.article_id, [])),
                 popularity=float(popularity.get(str(r.article_id), 0)),
                 vector=vectors[i],
             )

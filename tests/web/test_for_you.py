@@ -107,3 +107,19 @@ def test_reading_sends_signals(broadsheet: Broadsheet) -> None:
         kinds = [s.kind for s in broadsheet.store.signals.list_for(user.id)]
         assert sorted(kinds) == ["open", "read_end", "save"]
         assert client.get("/static/reading.js").status_code == 200
+
+
+def test_for_you_knows_the_sections_inferred_for_an_article(broadsheet: Broadsheet) -> None:
+    text = "The striker scored twice as the team won the league match and the coach praised them."
+    article = ExtractedArticle(
+        title="Late winner", text=text, html=f"<p>{text}</p>", published=NOW - timedelta(hours=20)
+    )  # no section declared
+    broadsheet.store.save_article(article, url="https://desk.example/q", source_id=None, now=NOW)
+    broadsheet.label_articles()
+    user, _ = broadsheet.store.get_user_by_email(EMAIL)
+    broadsheet.store.reading.follow(user.id, "topic", "sport", now=NOW, label="Sport")
+    with TestClient(create_app(broadsheet)) as client:
+        _signed_in(client)
+        page = client.get("/for-you").text
+    item = page.split(">Late winner<")[0].rsplit('<article class="item foryou-item">', 1)[1]
+    assert "because you follow sport" in item.lower()

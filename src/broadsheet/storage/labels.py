@@ -140,6 +140,19 @@ class LabelStore:
         with self.engine.connect() as conn:
             return [TopicCount(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
 
+    @storage_errors("reading recent labels")
+    def labels_since(self, since: datetime) -> dict[int, list[Label]]:
+        """Every label of the articles published (or stored) since ``since``, by article."""
+        query = select(
+            article_labels.c.article_id, article_labels.c.kind, article_labels.c.key,
+            article_labels.c.name,
+        ).where(article_labels.c.at >= since, article_labels.c.kind != "none")  # fmt: skip
+        found: dict[int, list[Label]] = {}
+        with self.engine.connect() as conn:
+            for r in conn.execute(query):
+                found.setdefault(r.article_id, []).append(Label(r.kind, r.key, r.name))
+        return found
+
     def _newest(self, key: str, *, limit: int, offset: int = 0) -> list[Article]:
         """Syndicated copies folded into the first of their group, as on every list."""
         from broadsheet.storage.store import _article, _article_query, _is_syndicated_copy

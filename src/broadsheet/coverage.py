@@ -104,7 +104,7 @@ def story_coverage(
     texts = reader.text_analysis(story, representatives)
     return StoryCoverage(
         story=story,
-        headline=texts.headline or story.headline or "",
+        headline=story.headline or texts.headline or "",  # the kept one, as lists show it
         summary=texts.summary,
         articles=tuple(representatives),
         outlets=_outlets(articles, texts.distinctive),
@@ -209,11 +209,12 @@ class RelatedIndex:
 
     def __init__(
         self, *, window: timedelta = timedelta(days=7), ttl: timedelta = timedelta(minutes=1),
-        common: float = 0.01,
+        common: float = 0.01, floor: int = 50,
     ):  # fmt: skip
-        # A word in more than ``common`` of recent headlines ("says", "after") tells nothing of
-        # what a story is about, and walking its long posting list was most of a story page.
-        self.window, self.ttl, self.common = window, ttl, common
+        # A word in more than ``common`` of recent headlines (and more than ``floor`` of them, so
+        # that a small install keeps every word) tells nothing of what a story is about, and
+        # walking its long posting list was most of a story page.
+        self.window, self.ttl, self.common, self.floor = window, ttl, common, floor
         self._built: tuple[datetime, int] | None = None  # when, and the newest story id then
         self._postings: dict[str, list[int]] = {}
         self._stories: dict[int, Story] = {}
@@ -231,7 +232,7 @@ class RelatedIndex:
             return ()
         postings, stories = self._current(store, now)
         shared: Counter[int] = Counter()
-        longest = max(50, int(self.common * len(stories)))
+        longest = max(self.floor, int(self.common * len(stories)))
         for word in mine:
             posting = postings.get(word, ())
             if len(posting) <= longest:

@@ -85,3 +85,18 @@ def test_counting_stops_at_the_cap(store: Store, monkeypatch: pytest.MonkeyPatch
         _save(store, n, f"Volcano {n}", f"Lava everywhere, day {n}.")
     results = store.search.search(SearchQuery("lava", limit=2))
     assert results.capped and results.total == 3 and len(results.hits) == 2
+
+
+def test_relevance_is_ranked_among_the_newest_candidates(store: Store) -> None:
+    from broadsheet.storage.search import SearchIndex
+
+    oldest = _save(store, 5, "Lava lava lava", "Lava flows.")  # the best match, stored first
+    newer = [_save(store, n, f"Report {n}", f"Some lava today, day {n}.") for n in range(3)]
+    index = SearchIndex(store.engine, candidates=2)
+    for order in ("relevance", "date"):
+        found = index.search(SearchQuery("lava", order=order))  # type: ignore[arg-type]
+        assert {h.article.id for h in found.hits} == set(newer[1:]), order
+        assert found.total == 4  # the count still sees every match
+    assert store.search.search(SearchQuery("lava")).hits[0].article.id == oldest
+    filtered = index.search(SearchQuery("lava", since=NOW - timedelta(days=10)))
+    assert {h.article.id for h in filtered.hits} == set(newer[1:])

@@ -102,29 +102,12 @@ class CurationStore:
             if not conn.execute(source_standing.update().where(where).values(**values)).rowcount:
                 conn.execute(source_standing.insert().values(source_id=source_id, **values))
 
-    @storage_errors("reading the stories' version")
-    def stories_version(self) -> tuple[Any, ...]:
-        """A value that changes whenever stories gain articles, outlets, merge or appear: what a
-        cache of ranked stories is keyed on."""
-        with self.engine.connect() as conn:
-            return tuple(conn.execute(_stories_version_query()).one())
-
     @storage_errors("reading source standing")
     def standings(self) -> dict[int, float]:
         """Each source's standing where an editor set one; the rest stand at 1.0."""
         with self.engine.connect() as conn:
             rows = conn.execute(select(source_standing.c.source_id, source_standing.c.weight))
             return {int(r.source_id): float(r.weight) for r in rows}
-
-
-def _stories_version_query() -> Any:
-    return select(
-        func.count(),
-        func.max(stories.c.updated_at),
-        func.sum(stories.c.article_count),
-        func.sum(stories.c.outlet_count),
-        func.count(stories.c.merged_into),
-    )
 
 
 def _pick_query() -> Any:

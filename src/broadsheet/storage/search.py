@@ -5,6 +5,11 @@ The index itself is kept in step with ``articles`` by triggers (migration 0003),
 articles indexes them as it saves them. Highlighted text comes back with ``MARK_START`` and
 ``MARK_END`` control characters around each match; the web layer escapes the text and only then
 turns those into ``<mark>`` elements.
+
+Relevance is ranked among the newest ``CANDIDATES`` matches (by article id, which is arrival
+order), not among all of them: a word found in a quarter of a million articles took the better
+part of a second to rank in full, and for news the newest few thousand matches hold what a reader
+looks for. Counts stop at ``COUNT_CAP`` for the same reason.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from broadsheet.storage.schema import articles
 from broadsheet.types import Article
 
 __all__ = [
+    "CANDIDATES",
     "COUNT_CAP",
     "MARK_END",
     "MARK_START",
@@ -34,6 +40,8 @@ MARK_START, MARK_END = "\x02", "\x03"
 # Counting every match of a common word costs as much as the search itself; past this, the count
 # stops and the results say "more than".
 COUNT_CAP = 1000
+# Matches ranked per query, newest first; more than the pages a capped count lets a reader reach.
+CANDIDATES = 2000
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -77,14 +85,16 @@ class SearchResults:
 
 
 class SearchIndex:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, candidates: int = CANDIDATES) -> None:
         self.engine = engine
+        self.candidates = candidates
 
     @storage_errors("searching")
     def search(self, query: SearchQuery) -> SearchResults:
         if not query.words:
             return SearchResults()
-        backend = _Postgres() if self.engine.dialect.name == "postgresql" else _SQLite()
+        postgres = self.engine.dialect.name == "postgresql"
+        backend = _Postgres(self.candidates) if postgres else _SQLite(self.candidates)
         return backend.run(self.engine, query)
 
 
@@ -135,25 +145,30 @@ class _SQLite:
     # Column weights: title, body, author, source.
     bm25 = "bm25(10.0, 1.0, 4.0, 4.0)"
 
+    def __init__(self, candidates: int) -> None:
+        self.candidates = candidates
+
     def run(self, engine: Engine, query: SearchQuery) -> SearchResults:
         match = " ".join('"' + w.replace('"', "") + '"' for w in query.words)
         fts_col: Any = literal_column("article_fts")
         filters = _filters(query)
+        joined = self.fts.join(articles, articles.c.id == self.fts.c.rowid)
+        matched = (
+            select(self.fts.c.rowid.label("id"))
+            .select_from(joined if filters else self.fts)
+            .where(fts_col.op("MATCH")(match), *filters)
+        )
+        newest = matched.order_by(self.fts.c.rowid.desc()).limit(self.candidates).subquery()
+        floor = self.fts.c.rowid >= select(func.min(newest.c.id)).scalar_subquery()
         if filters or query.order == "date":
-            matched = (
-                select(articles.c.id.label("id"))
-                .select_from(self.fts.join(articles, articles.c.id == self.fts.c.rowid))
-                .where(fts_col.op("MATCH")(match), *filters)
-            )
             rank = func.bm25(fts_col, 10.0, 1.0, 4.0, 4.0)
             order = [rank, articles.c.id.desc()] if query.order == "relevance" else [_newest()]
+            ranked = matched.select_from(joined).where(floor).order_by(*order)
         else:
             # Unfiltered relevance: FTS5 ranks inside the index, without a join per match.
-            matched = select(self.fts.c.rowid.label("id")).where(
-                fts_col.op("MATCH")(match), self.fts.c.rank.op("MATCH")(self.bm25)
-            )
-            order = [self.fts.c.rank]
-        ranked = matched.order_by(*order).limit(query.limit).offset(query.offset)
+            ranked = matched.where(floor, self.fts.c.rank.op("MATCH")(self.bm25))
+            ranked = ranked.order_by(self.fts.c.rank)
+        ranked = ranked.limit(query.limit).offset(query.offset)
 
         def marks(ids: list[int]) -> Any:
             return select(
@@ -173,17 +188,33 @@ class _Postgres:
         'MaxFragments=2, FragmentDelimiter=" … "'
     )
 
+    def __init__(self, candidates: int) -> None:
+        self.candidates = candidates
+
     def run(self, engine: Engine, query: SearchQuery) -> SearchResults:
         tsquery = func.websearch_to_tsquery(literal("english").cast(_regconfig()), query.text)
         document = self.index.c.document
+        filters = _filters(query)
+        joined = self.index.join(articles, articles.c.id == self.index.c.article_id)
         matched = (
-            select(articles.c.id)
-            .select_from(self.index.join(articles, articles.c.id == self.index.c.article_id))
-            .where(document.op("@@")(tsquery), *_filters(query))
+            select(self.index.c.article_id.label("id"))
+            .select_from(joined if filters or query.order == "date" else self.index)
+            .where(document.op("@@")(tsquery), *filters)
         )
-        rank = func.ts_rank_cd(document, tsquery, 1, type_=Float)
-        order = [rank.desc(), articles.c.id.desc()] if query.order == "relevance" else [_newest()]
-        ranked = matched.order_by(*order).limit(query.limit).offset(query.offset)
+        when = func.coalesce(articles.c.published, articles.c.created_at)
+        extra = [document] if query.order == "relevance" else [when.label("when")]
+        newest = (
+            matched.add_columns(*extra)
+            .order_by(self.index.c.article_id.desc())
+            .limit(self.candidates)
+            .subquery()
+        )
+        if query.order == "relevance":
+            rank = func.ts_rank_cd(newest.c.document, tsquery, 1, type_=Float)
+            order = [rank.desc(), newest.c.id.desc()]
+        else:
+            order = [newest.c.when.desc()]
+        ranked = select(newest.c.id).order_by(*order).limit(query.limit).offset(query.offset)
 
         def marks(ids: list[int]) -> Any:
             english = literal("english").cast(_regconfig())

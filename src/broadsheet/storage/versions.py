@@ -30,6 +30,7 @@ def _version_query() -> Any:
         scalar(func.max(picks.c.id)),
         scalar(func.count(source_standing.c.source_id)),
         scalar(func.max(source_standing.c.updated_at)),
+        scalar(func.sum(source_standing.c.weight)),
         scalar(func.count(sources.c.id)),
         scalar(func.max(sources.c.id)),
     )

@@ -11,11 +11,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from broadsheet.core import Broadsheet
 from broadsheet.storage.reading import FOLLOW_KINDS
 from broadsheet.storage.search import SearchQuery
-from broadsheet.types import Article, StoryCard
+from broadsheet.types import Article
 from broadsheet.web.auth import SignedIn, _bs, safe_next, viewer
 from broadsheet.web.pages import render
 
-__all__ = ["THEMES", "THEME_COOKIE", "article_extras", "home_sections", "router"]
+__all__ = ["THEMES", "THEME_COOKIE", "article_extras", "router"]
 
 router = APIRouter()
 PAGE_SIZE = 30
@@ -116,35 +116,6 @@ def set_theme(request: Request, theme: str = Form("auto"), next: str = Form("/")
 @router.get("/offline", response_class=HTMLResponse)
 def offline_page(request: Request) -> Response:
     return render(request, "offline.html")
-
-
-def home_sections(request: Request, page: int) -> dict[str, Any]:
-    """What the home page shows above Latest: top stories, our picks, and what the reader
-    follows (first page only)."""
-    if page > 1:
-        return {}
-    broadsheet = _bs(request)
-    user = viewer(request)
-    following = _following(broadsheet, user.id) if user else []
-    return {
-        "top_stories": _top_stories(request, broadsheet),
-        "picks": broadsheet.store.curation.active_picks(broadsheet.now(), limit=6),
-        "following": following,
-    }
-
-
-def _top_stories(request: Request, broadsheet: Broadsheet) -> list[StoryCard]:
-    """Top stories, ranked again only when the stories, the standings or the minute change:
-    ranking reads every recent story's members, which is most of a home page's cost."""
-    curation = broadsheet.store.curation
-    minute = broadsheet.now().replace(second=0, microsecond=0)
-    key = (curation.stories_version(), tuple(sorted(curation.standings().items())), minute)
-    cached: tuple[Any, list[StoryCard]] | None = getattr(request.app.state, "top_stories", None)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    cards = broadsheet.top_stories(limit=10)
-    request.app.state.top_stories = (key, cards)
-    return cards
 
 
 def _following(broadsheet: Broadsheet, user_id: int, limit: int = 8) -> list[Article]:

@@ -1,0 +1,81 @@
+"""The home page's shared parts are built once and reused, yet every change shows at once and no
+reader ever sees another's shell (name, CSRF token, follows)."""
+
+from __future__ import annotations
+
+import re
+
+from broadsheet.core import Broadsheet
+from broadsheet.web.home import HomeCache
+from tests.conftest import Clock
+from tests.web.readerkit import add_article, new_reader
+
+
+def _csrf_tokens(page: str) -> set[str]:
+    return set(re.findall(r'name="csrf" value="([^"]+)"', page))
+
+
+def test_a_new_article_shows_at_once_without_the_clock_moving(broadsheet: Broadsheet) -> None:
+    reader = new_reader(broadsheet)
+    add_article(broadsheet, 1, "Harbour reopens", "Ships sail again.")
+    assert "Harbour reopens" in reader.get("/").text
+    add_article(broadsheet, 2, "Bridge closes", "Traffic diverted.")
+    assert "Bridge closes" in reader.get("/").text
+
+
+def test_the_shared_parts_are_reused_until_something_changes(
+    broadsheet: Broadsheet, clock: Clock
+) -> None:
+    add_article(broadsheet, 1, "Harbour reopens", "Ships sail again.")
+    reader = new_reader(broadsheet)
+    reader.get("/")
+    cache: HomeCache = reader.client.app.state.home_cache  # type: ignore[attr-defined]
+    first = cache._parts
+    reader.get("/")
+    assert cache._parts is first  # same content, same minute: not rebuilt
+    clock.advance(minutes=1)
+    reader.get("/")
+    assert cache._parts is not first  # "5 min ago" has moved on
+
+
+def test_a_pick_shows_and_goes_at_once(broadsheet: Broadsheet) -> None:
+    article = add_article(broadsheet, 1, "Volcano erupts", "Lava reached the sea.")
+    reader = new_reader(broadsheet)
+    assert "Our picks" not in reader.get("/").text
+    now = broadsheet.now()
+    pick = broadsheet.store.curation.create_pick(
+        article_id=article, note="Read this", starts_at=now, ends_at=None, now=now
+    )
+    assert "Read this" in reader.get("/").text
+    broadsheet.store.curation.delete_pick(pick)
+    assert "Read this" not in reader.get("/").text
+
+
+def test_readers_never_see_each_others_shell(broadsheet: Broadsheet) -> None:
+    source, _ = broadsheet.store.add_source(
+        "https://t.example/feed", now=broadsheet.now(), title="Tribune"
+    )
+    add_article(broadsheet, 1, "From the Tribune", "News.", source_id=source.id)
+    ada, anonymous = new_reader(broadsheet), new_reader(broadsheet)
+    ada.sign_up("ada@example.org")
+    ada.post("/follow", {"kind": "source", "key": str(source.id), "label": "Tribune"})
+    mine = ada.get("/")
+    assert 'id="following-h"' in mine.text and "Sign out" in mine.text
+    theirs = anonymous.get("/")
+    assert 'id="following-h"' not in theirs.text and "Sign out" not in theirs.text
+    assert "From the Tribune" in theirs.text  # the shared part is the same for both
+    ada_tokens, anonymous_tokens = _csrf_tokens(ada.get("/").text), _csrf_tokens(theirs.text)
+    assert ada_tokens == {ada.client.cookies["bs_csrf"]}
+    assert anonymous_tokens == {anonymous.client.cookies["bs_csrf"]}
+    assert ada_tokens != anonymous_tokens
+    assert mine.headers["cache-control"] == "private, no-cache"
+    assert "cache-control" not in theirs.headers
+
+
+def test_later_pages_are_not_the_cached_first(broadsheet: Broadsheet) -> None:
+    for n in range(35):
+        add_article(broadsheet, n, f"Article number {n}", f"Text {n}.")
+    reader = new_reader(broadsheet)
+    first, second = reader.get("/").text, reader.get("/?page=2").text
+    assert "Article number 0<" in first and "Article number 0<" not in second
+    assert "Article number 34<" in second and 'rel="prev"' in second

@@ -172,8 +172,18 @@ def test_a_split_moves_earlier_articles_and_recounts(store: Store) -> None:
     assert store.stories.get_story(first).article_count == 1
     moved_into = store.stories.get_story(second)
     assert (moved_into.article_count, moved_into.outlet_count, moved_into.headline) == (
-        2, 2, "Protest",
+        2, 2, "budget protest",  # a member's title, the most typical (ties: the earliest)
     )  # fmt: skip
+
+
+def test_the_kept_headline_is_the_most_typical_member_title(store: Store) -> None:
+    first = add(store, "Tremor felt downtown", "one.example", 60)
+    story = store.stories.create_story(NOW)
+    store.stories.record_assignment(first, story, now=NOW, headline="Tremor felt downtown")
+    assert store.stories.get_story(story).headline == "Tremor felt downtown"
+    for n, title in enumerate(["Chile quake kills three", "Quake in Chile kills three people"]):
+        store.stories.record_assignment(add(store, title, f"o{n}.example", 50 - n), story, now=NOW)
+    assert store.stories.get_story(story).headline == "Chile quake kills three"
 
 
 def test_only_one_process_assigns_at_a_time(store: Store) -> None:

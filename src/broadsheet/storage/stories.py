@@ -228,9 +228,25 @@ def _refresh(conn: Any, story_id: int, now: datetime, headline: str | None) -> N
         "article_count": stats[0], "outlet_count": stats[1], "updated_at": now,
         "first_published": _aware(stats[2]), "last_published": _aware(stats[3]),
     }  # fmt: skip
-    if headline:
-        values["headline"] = headline
+    chosen = _headline(conn, story_id) or headline
+    if chosen:
+        values["headline"] = chosen
     conn.execute(stories.update().where(stories.c.id == story_id).values(**values))
+
+
+def _headline(conn: Any, story_id: int) -> str:
+    """The title most like the others among the story's first forty members: kept with the story,
+    so every list and the story page show the same headline as coverage grows."""
+    from broadsheet.understand.summary import StoryArticle, choose_headline
+
+    titles = conn.execute(
+        select(articles.c.id, articles.c.title)
+        .select_from(story_articles.join(articles, articles.c.id == story_articles.c.article_id))
+        .where(story_articles.c.story_id == story_id, articles.c.title.is_not(None))
+        .order_by(articles.c.id)
+        .limit(40)
+    ).all()
+    return choose_headline([StoryArticle(r.id, r.title, "") for r in titles])
 
 
 def _aware(value: Any) -> Any:

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 from broadsheet.coverage import RelatedIndex, StoryReader
 from broadsheet.storage import Store
+from broadsheet.storage.schema import story_texts
+from broadsheet.storage.story_texts import StoryTexts
 from broadsheet.types import ExtractedArticle
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -76,3 +78,24 @@ def test_related_stories_skip_words_most_headlines_share(store: Store) -> None:
     assert [s.headline for s in related] == ["Volcano harbour closed, says mayor"]
     fresh = _story(store, "Harbour volcano ash", _article(store, 9, "Harbour volcano ash"))
     assert fresh in {s.id for s in index.related(store, volcano, now=NOW)}  # a new story shows
+
+
+def test_a_story_analysed_in_one_process_is_read_in_another(store: Store) -> None:
+    from broadsheet.coverage import TextAnalysis
+
+    story = _story(store, "Harbour reopens", _article(store, 1, "Harbour reopens"))
+    StoryReader(store).story_coverage(story, now=NOW)
+    with store.engine.connect() as conn:
+        [(version, analysis)] = conn.execute(
+            story_texts.select().with_only_columns(story_texts.c.version, story_texts.c.analysis)
+        ).all()
+    assert TextAnalysis.from_json(analysis).headline == "Harbour reopens"
+    marked = {**analysis, "summary": ["Kept by the first process."]}
+    StoryTexts(store.engine).put(story, version, marked, now=NOW)
+    assert StoryReader(store).story_coverage(story, now=NOW).summary == (
+        "Kept by the first process.",
+    )
+    store.stories.record_assignment(_article(store, 2, "Ships sail"), story, now=NOW)
+    assert StoryReader(store).story_coverage(story, now=NOW).summary != (
+        "Kept by the first process.",
+    )  # the story grew: analysed again

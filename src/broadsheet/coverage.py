@@ -16,6 +16,7 @@ from typing import Any, cast
 from broadsheet.rank.top import Coverage, rank_top_stories
 from broadsheet.storage import Store
 from broadsheet.storage.stories import StoryMember
+from broadsheet.storage.story_texts import StoryTexts
 from broadsheet.types import Article, OutletCoverage, Story, StoryCard, StoryCoverage
 
 __all__ = [
@@ -101,7 +102,7 @@ def story_coverage(
             found = tuple(a for a in articles if a.id in copy_ids and group_of[a.id] == group)
             if found:
                 copies[rep.id] = found
-    texts = reader.text_analysis(story, representatives)
+    texts = reader.text_analysis(story, representatives, now=now)
     return StoryCoverage(
         story=story,
         headline=story.headline or texts.headline or "",  # the kept one, as lists show it
@@ -134,6 +135,11 @@ def _outlets(
     return tuple(sorted(outlets, key=lambda o: o.first_at))
 
 
+# Part of the key of kept analyses: raise it when the analysis changes, so that stories kept from
+# before are analysed again.
+ANALYSIS_VERSION = 1
+
+
 @dataclass(frozen=True, slots=True)
 class TextAnalysis:
     headline: str = ""
@@ -142,6 +148,26 @@ class TextAnalysis:
     organisations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     distinctive: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "headline": self.headline, "summary": list(self.summary), "people": list(self.people),
+            "organisations": list(self.organisations), "places": list(self.places),
+            "distinctive": {k: list(v) for k, v in self.distinctive.items()},
+        }  # fmt: skip
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TextAnalysis:
+        def strings(name: str) -> tuple[str, ...]:
+            return tuple(str(x) for x in data.get(name) or ())
+
+        distinctive = data.get("distinctive") or {}
+        return cls(
+            headline=str(data.get("headline") or ""), summary=strings("summary"),
+            people=strings("people"), organisations=strings("organisations"),
+            places=strings("places"),
+            distinctive={str(k): tuple(str(x) for x in v) for k, v in distinctive.items()},
+        )  # fmt: skip
 
 
 def _text_analysis(articles: list[Article]) -> TextAnalysis:
@@ -245,20 +271,28 @@ class RelatedIndex:
     def _current(
         self, store: Store, now: datetime
     ) -> tuple[dict[str, list[int]], dict[int, Story]]:
-        from broadsheet.rank.top import headline_words
-
         newest = store.stories.newest_id()
         with self._lock:
-            stale = self._built is None or not (timedelta(0) <= now - self._built[0] < self.ttl)
-            if stale or self._built is None or self._built[1] != newest:
-                stories = store.stories.recent_stories(now - self.window, limit=20_000)
-                postings: dict[str, list[int]] = defaultdict(list)
-                for s in stories:
-                    for word in headline_words(s.headline or ""):
-                        postings[word].append(s.id)
-                self._postings, self._stories = dict(postings), {s.id: s for s in stories}
+            built = self._built
+            if built is None or not timedelta(0) <= now - built[0] < self.ttl:
+                self._rebuild(store.stories.recent_stories(now - self.window, limit=20_000))
                 self._built = (now, newest)
+            elif built[1] != newest:  # new stories since: added, not a rebuild of thousands
+                self._add(store.stories.stories_after(built[1]))
+                self._built = (built[0], newest)
             return self._postings, self._stories
+
+    def _rebuild(self, stories: list[Story]) -> None:
+        self._postings, self._stories = {}, {}
+        self._add(stories)
+
+    def _add(self, stories: list[Story]) -> None:
+        from broadsheet.rank.top import headline_words
+
+        for s in stories:
+            self._stories[s.id] = s
+            for word in headline_words(s.headline or ""):
+                self._postings.setdefault(word, []).append(s.id)
 
 
 class _Lru:
@@ -300,6 +334,7 @@ class StoryReader:
         self.store = store
         self.related_index = RelatedIndex()
         self.ttl = ttl
+        self.kept_texts = StoryTexts(store.engine)
         self._texts = _Lru(text_cache)
         self._coverage = _Lru(story_cache)
         self._outlets = _Lru(story_cache * 4)
@@ -331,11 +366,21 @@ class StoryReader:
             return None
         return found[1]
 
-    def text_analysis(self, story: Story, articles: list[Article]) -> TextAnalysis:
-        """The story's text analysis, computed once per state of the story."""
-        key = (story.id, story.article_count, story.last_published)
+    def text_analysis(
+        self, story: Story, articles: list[Article], *, now: datetime
+    ) -> TextAnalysis:
+        """The story's text analysis, computed once per state of the story: kept here, and in
+        the database for the other processes."""
+        key = (story.id, story.article_count, story.first_published, story.last_published)
         found: TextAnalysis | None = self._texts.get(key)
-        if found is None:
+        if found is not None:
+            return found
+        version = f"{ANALYSIS_VERSION}/{key[1:]}"
+        kept = self.kept_texts.get(story.id, version)
+        if kept is not None:
+            found = TextAnalysis.from_json(kept)
+        else:
             found = _text_analysis(articles)
-            self._texts.put(key, found)
+            self.kept_texts.put(story.id, version, found.to_json(), now=now)
+        self._texts.put(key, found)
         return found

@@ -177,6 +177,16 @@ story_articles = Table(
     Index("ix_story_articles_syndication_group", "syndication_group"),
 )
 
+# A story's text analysis as of one state of the story (``version``), made once for every process.
+story_texts = Table(
+    "story_texts",
+    metadata,
+    Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True),
+    Column("version", Text, nullable=False),
+    Column("analysis", JSON, nullable=False),
+    Column("computed_at", UTCDateTime(), nullable=False),
+)
+
 # -- the reader: sessions, password resets, invitations, saved, history, follows, picks, standing --
 
 sessions = Table(

@@ -184,6 +184,20 @@ class StoryStore:
             return [_story(r) for r in conn.execute(query)]
 
 
+    @storage_errors("listing new stories")
+    def stories_after(self, story_id: int, *, limit: int = 1000) -> list[Story]:
+        """Live stories made after ``story_id``, oldest first: what an index of stories lacks
+        since it last saw that id."""
+        query = (
+            select(stories)
+            .where(stories.c.id > story_id, stories.c.merged_into.is_(None))
+            .order_by(stories.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_story(r) for r in conn.execute(query)]
+
+
 def _pending_select(text_chars: int) -> Any:
     when = func.coalesce(articles.c.published, articles.c.created_at).label("when")
     return select(

@@ -84,9 +84,12 @@ def test_reader_journey(browser: Any, live: str, tmp_path: Path) -> None:
     title = page.locator("article.reading h1").inner_text()
     assert "olcano" in title
 
-    # Save it with the keyboard shortcut.
+    # Save it with the keyboard shortcut: htmx swaps the button in place, no page load.
+    page.evaluate("window.stayedOnPage = true")
     page.keyboard.press("s")
     page.wait_for_selector("article.reading[data-saved]")
+    page.wait_for_selector("form.save[data-saved] >> text=Saved")
+    assert page.evaluate("window.stayedOnPage === true")
     ui.audit()
 
     # Search from the masthead.

@@ -8,12 +8,17 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from broadsheet.for_you import SIGNAL_KINDS
 from broadsheet.web.auth import SignedIn, _bs, safe_next, viewer
+from broadsheet.web.fragments import fragment, wants_fragment
 from broadsheet.web.pages import render
 
 __all__ = ["router"]
 
 router = APIRouter()
 TARGET_KINDS = ("article", "source", "topic", "entity", "search")
+_NOTED = {
+    "more": "Noted: more like this.", "less": "Noted: less like this.",
+    "hide": "Hidden from For you.", "open": "Noted.", "read_end": "Noted.", "save": "Noted.",
+}  # fmt: skip
 
 
 @router.get("/for-you", response_class=HTMLResponse)
@@ -43,6 +48,8 @@ def record_signal(
     _bs(request).for_you.record(
         user, kind, target_kind, target.strip()[:200], weight=min(max(weight, 0.0), 1.0)
     )
+    if wants_fragment(request):
+        return fragment(request, "_signal_noted.html", message=_NOTED[kind])
     if next:
         return RedirectResponse(safe_next(next), status_code=303)
     return Response(status_code=204)

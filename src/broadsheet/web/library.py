@@ -13,6 +13,7 @@ from broadsheet.storage.reading import FOLLOW_KINDS
 from broadsheet.storage.search import SearchQuery
 from broadsheet.types import Article
 from broadsheet.web.auth import SignedIn, _bs, safe_next, viewer
+from broadsheet.web.fragments import fragment, wants_fragment
 from broadsheet.web.pages import render
 
 __all__ = ["THEMES", "THEME_COOKIE", "article_extras", "router"]
@@ -40,9 +41,11 @@ def saved_page(request: Request, user: SignedIn, page: int = 1) -> Response:
 @router.post("/articles/{article_id}/save")
 def save(request: Request, article_id: int, user: SignedIn, next: str = Form("/saved")) -> Response:
     broadsheet = _bs(request)
-    broadsheet.get_article(article_id)  # 404 for an unknown article
+    article = broadsheet.get_article(article_id)  # 404 for an unknown article
     broadsheet.store.reading.save(user.id, article_id, now=broadsheet.now())
     broadsheet.for_you.record(user, "save", "article", str(article_id))
+    if wants_fragment(request):
+        return fragment(request, "_save_form.html", article=article, saved=True)
     return _back(next)
 
 
@@ -50,7 +53,11 @@ def save(request: Request, article_id: int, user: SignedIn, next: str = Form("/s
 def unsave(
     request: Request, article_id: int, user: SignedIn, next: str = Form("/saved")
 ) -> Response:
-    _bs(request).store.reading.unsave(user.id, article_id)
+    broadsheet = _bs(request)
+    broadsheet.store.reading.unsave(user.id, article_id)
+    if wants_fragment(request):
+        article = broadsheet.get_article(article_id)
+        return fragment(request, "_save_form.html", article=article, saved=False)
     return _back(next)
 
 
@@ -91,16 +98,27 @@ def follow(
     broadsheet.store.reading.follow(
         user.id, kind, key, now=broadsheet.now(), label=label.strip()[:200] or None
     )
+    if wants_fragment(request):
+        return _follow_form(request, kind, key, label, next, following=True)
     return _back(next)
 
 
 @router.post("/unfollow")
 def unfollow(
     request: Request, user: SignedIn, kind: str = Form(""), key: str = Form(""),
-    next: str = Form("/settings"),
+    label: str = Form(""), next: str = Form("/settings"),
 ) -> Response:  # fmt: skip
     _bs(request).store.reading.unfollow(user.id, kind, key)
+    if wants_fragment(request):
+        return _follow_form(request, kind, key, label, next, following=False)
     return _back(next)
+
+
+def _follow_form(
+    request: Request, kind: str, key: str, label: str, next: str, *, following: bool
+) -> Response:
+    return fragment(request, "_follow_form.html", kind=kind, key=key, name=label.strip() or key,
+                    next=safe_next(next), following=following)  # fmt: skip
 
 
 @router.post("/settings/theme")

@@ -1,4 +1,5 @@
-// Broadsheet: keyboard shortcuts, offline copies of saved articles, the service worker.
+// Broadsheet: keyboard shortcuts, offline copies of saved articles, the service worker, and what
+// htmx's in-place saves need.
 // Everything here is an enhancement: every page works without it.
 (function () {
   "use strict";
@@ -74,6 +75,20 @@
       keepOffline(Array.prototype.map.call(list.querySelectorAll(".item h2 a"), function (a) {
         return a.getAttribute("href");
       }).concat(["/saved"]));
+    }
+  });
+
+  // htmx swapped in a new save button: the article is saved (or no longer), so keep the offline
+  // copy in step, as a full page load would have.
+  document.addEventListener("htmx:load", function (event) {
+    var form = event.target;
+    var article = document.querySelector("article.reading");
+    if (!form.matches || !form.matches("form.save") || !article) return;
+    if (form.hasAttribute("data-saved") && !document.querySelector(".paywall")) {
+      article.setAttribute("data-saved", "1");
+      keepOffline([location.pathname]);
+    } else {
+      article.removeAttribute("data-saved");
     }
   });
 

@@ -2,8 +2,9 @@
 // copies (cache "broadsheet-saved", filled by app.js) as the offline fallback.
 "use strict";
 
-var SHELL = "broadsheet-shell-v1";
-var SHELL_FILES = ["/offline", "/static/style.css", "/static/app.js", "/manifest.webmanifest"];
+var SHELL = "broadsheet-shell-v2";
+var SHELL_FILES = ["/offline", "/static/style.css", "/static/app.js", "/static/htmx.min.js",
+                   "/manifest.webmanifest"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(SHELL).then(function (cache) { return cache.addAll(SHELL_FILES); }));

@@ -1,0 +1,45 @@
+"""htmx answers in-process: with ``HX-Request`` the save, follow and signal forms get back the
+changed part of the page (never a redirect, never cached); without it they redirect as before."""
+
+from __future__ import annotations
+
+from broadsheet.core import Broadsheet
+from tests.web.readerkit import add_article, new_reader
+
+HX = {"HX-Request": "true"}
+
+
+def test_saving_in_place_returns_the_new_button(broadsheet: Broadsheet) -> None:
+    article = add_article(broadsheet, 1, "Volcano erupts", "Lava reached the sea.")
+    reader = new_reader(broadsheet)
+    reader.sign_up("ada@example.org")
+    page = reader.get(f"/articles/{article}").text
+    assert f'hx-post="/articles/{article}/save"' in page
+    saved = reader.post(f"/articles/{article}/save", headers=HX, follow_redirects=False)
+    assert saved.status_code == 200 and saved.headers["cache-control"] == "no-store"
+    assert "<html" not in saved.text and 'data-saved="1"' in saved.text
+    assert f'hx-post="/articles/{article}/unsave"' in saved.text and "Saved ✓" in saved.text
+    assert broadsheet.store.reading.is_saved(1, article)
+    removed = reader.post(f"/articles/{article}/unsave", headers=HX, follow_redirects=False)
+    assert "Save for later" in removed.text and "data-saved" not in removed.text
+    plain = reader.post(f"/articles/{article}/save", follow_redirects=False)
+    assert plain.status_code == 303  # without JavaScript: the redirect, as before
+
+
+def test_following_in_place_and_signals_noted(broadsheet: Broadsheet) -> None:
+    article = add_article(broadsheet, 1, "Cup final", "The team won.", section="Sport")
+    broadsheet.label_articles()
+    reader = new_reader(broadsheet)
+    reader.sign_up("ada@example.org")
+    reader.get("/topics/sport")
+    form = {"kind": "topic", "key": "sport", "label": "Sport", "next": "/topics/sport"}
+    followed = reader.post("/follow", form, headers=HX, follow_redirects=False)
+    assert followed.status_code == 200 and "Following ✓" in followed.text
+    assert 'hx-post="/unfollow"' in followed.text and "<html" not in followed.text
+    unfollowed = reader.post("/unfollow", form, headers=HX, follow_redirects=False)
+    assert "Follow Sport" in unfollowed.text and 'hx-post="/follow"' in unfollowed.text
+    noted = reader.post("/signals", {"kind": "hide", "target": str(article), "next": "/for-you"},
+                        headers=HX, follow_redirects=False)  # fmt: skip
+    assert noted.status_code == 200 and 'role="status"' in noted.text
+    assert "Hidden from For you." in noted.text
+    assert broadsheet.store.signals.count_for(1) >= 1

@@ -43,3 +43,16 @@ def test_following_in_place_and_signals_noted(broadsheet: Broadsheet) -> None:
     assert noted.status_code == 200 and 'role="status"' in noted.text
     assert "Hidden from For you." in noted.text
     assert broadsheet.store.signals.count_for(1) >= 1
+
+
+def test_a_source_page_has_a_follow_button(broadsheet: Broadsheet) -> None:
+    source, _ = broadsheet.store.add_source("https://t.example/feed", now=broadsheet.now(),
+                                            title="Tribune")  # fmt: skip
+    reader = new_reader(broadsheet)
+    assert "Follow Tribune" not in reader.get(f"/sources/{source.id}").text  # signed out
+    reader.sign_up("ada@example.org")
+    assert "Follow Tribune" in reader.get(f"/sources/{source.id}").text
+    form = {"kind": "source", "key": str(source.id), "label": "Tribune",
+            "next": f"/sources/{source.id}"}  # fmt: skip
+    assert "Following ✓" in reader.post("/follow", form, headers=HX).text
+    assert "Following ✓" in reader.get(f"/sources/{source.id}").text

@@ -94,8 +94,15 @@ def source_page(
     broadsheet = _bs(request)
     source = broadsheet.get_source(source_id)
     articles = broadsheet.list_articles(limit=PAGE_SIZE, source_id=source_id)
+    from broadsheet.web.auth import viewer
+
+    user = viewer(request)
+    following = user is not None and any(
+        f.kind == "source" and f.key == str(source_id)
+        for f in broadsheet.store.reading.list_follows(user.id)
+    )
     return render(request, "source.html", source=source, articles=articles, saved=saved,
-                  retried=retried)  # fmt: skip
+                  retried=retried, following=following)  # fmt: skip
 
 
 @router.post("/sources", dependencies=MANAGES_SOURCES)

@@ -9,6 +9,7 @@ import pytest
 from broadsheet.storage import Store
 from broadsheet.storage.search import MARK_END, MARK_START, SearchQuery
 from broadsheet.types import Author, ExtractedArticle
+from broadsheet.understand.topics import Label
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -100,3 +101,15 @@ def test_relevance_is_ranked_among_the_newest_candidates(store: Store) -> None:
     assert store.search.search(SearchQuery("lava")).hits[0].article.id == oldest
     filtered = index.search(SearchQuery("lava", since=NOW - timedelta(days=10)))
     assert {h.article.id for h in filtered.hits} == set(newer[1:])
+
+
+def test_topic_filter_takes_labels_too(store: Store) -> None:
+    ids = _fill(store)
+    pending = {a.id: a for a in store.labels.pending()}
+    store.labels.record([(pending[ids["volcano"]], [Label("section", "world", "World")]),
+                         (pending[ids["author"]], [Label("person", "hortensia quill", "H")])])  # fmt: skip
+    in_world = store.search.search(SearchQuery("volcano", topic="World"))
+    assert [h.article.id for h in in_world.hits] == [ids["volcano"]]
+    about = store.search.search(SearchQuery("goal", topic="hortensia quill"))
+    assert [h.article.id for h in about.hits] == [ids["author"]]
+    assert store.search.search(SearchQuery("goal", topic="world")).total == 0

@@ -19,10 +19,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import Engine, Float, column, func, literal, literal_column, select, table
+from sqlalchemy import (
+    Engine,
+    Float,
+    column,
+    exists,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+)
 
 from broadsheet.storage.errors import storage_errors
-from broadsheet.storage.schema import articles
+from broadsheet.storage.schema import article_labels, articles
 from broadsheet.types import Article
 
 __all__ = [
@@ -47,8 +58,8 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
-    """What to look for and how: words, filters (source, topic i.e. section, date range,
-    language), order (relevance or date) and a page."""
+    """What to look for and how: words, filters (source, topic: a section or a person,
+    organisation or place, date range, language), order (relevance or date) and a page."""
 
     text: str
     source_id: int | None = None
@@ -104,7 +115,11 @@ def _filters(query: SearchQuery) -> list[Any]:
     if query.source_id is not None:
         conditions.append(articles.c.source_id == query.source_id)
     if query.topic:
-        conditions.append(func.lower(articles.c.section) == query.topic.lower())
+        topic = query.topic.lower()
+        labelled = exists().where(
+            article_labels.c.article_id == articles.c.id, article_labels.c.key == topic
+        )  # a section or a name the article was labelled with, or the section its page declares
+        conditions.append(or_(labelled, func.lower(articles.c.section) == topic))
     if query.language:
         conditions.append(func.lower(articles.c.language).like(query.language.lower() + "%"))
     if query.since is not None:

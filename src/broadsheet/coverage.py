@@ -172,8 +172,7 @@ class TextAnalysis:
 
 def _text_analysis(articles: list[Article]) -> TextAnalysis:
     """Summary, entities and each outlet's distinctive sentences, from the members' text."""
-    from broadsheet.understand.story_text import MemberText, analyse_story
-    from broadsheet.understand.summary import StoryArticle, choose_headline
+    from broadsheet.understand.story_text import MemberText, analyse_story, choose_headline
 
     if not articles:
         return TextAnalysis()
@@ -181,7 +180,7 @@ def _text_analysis(articles: list[Article]) -> TextAnalysis:
         MemberText(_outlet(a), a.title or "", a.text) for a in articles[:40]
     ]  # the oldest forty say what the story is; more would only slow the page
     found = analyse_story(members)
-    headline = choose_headline([StoryArticle(a.id, a.title or "", a.text) for a in articles[:40]])
+    headline = choose_headline(members)
     summary = found.summary or ((articles[0].standfirst,) if articles[0].standfirst else ())
     return TextAnalysis(
         headline=headline,

@@ -1,9 +1,9 @@
-"""Story text: an extractive summary without repeats, named entities by kind, and the sentences
-only one outlet reported."""
+"""Story text: the headline, an extractive summary without repeats, named entities by kind, and
+the sentences only one outlet reported."""
 
 from __future__ import annotations
 
-from broadsheet.understand.story_text import MemberText, analyse_story
+from broadsheet.understand.story_text import MemberText, analyse_story, choose_headline
 from tests.outlets import COVERAGE
 
 
@@ -45,3 +45,19 @@ def test_empty_and_tiny_input() -> None:
     assert analyse_story([]).summary == ()
     tiny = analyse_story([MemberText("a", "Short", "Too short.")])
     assert tiny.summary == () and tiny.people == ()
+
+
+def test_headline_is_the_most_typical_title() -> None:
+    members = [
+        MemberText("Sports Desk", "Earthquake in Chile", ""),  # first, but the odd one out
+        MemberText("Daily Planet", "Chile earthquake: Arica shaken by magnitude 6.8 quake", ""),
+        MemberText("Wire Service", "Magnitude 6.8 earthquake hits Arica in northern Chile", ""),
+        MemberText("Gazette", "Arica quake: magnitude 6.8 tremor in northern Chile", ""),
+    ]
+    chosen = choose_headline(members)
+    assert (
+        chosen in {m.title for m in members} and chosen != "Earthquake in Chile"
+    )  # not the odd one
+    only_body = [MemberText("", "", "Only a body sentence here. And more.")]
+    assert choose_headline(only_body) == "Only a body sentence here."
+    assert choose_headline([]) == ""

@@ -251,7 +251,7 @@ def _refresh(conn: Any, story_id: int, now: datetime, headline: str | None) -> N
 def _headline(conn: Any, story_id: int) -> str:
     """The title most like the others among the story's first forty members: kept with the story,
     so every list and the story page show the same headline as coverage grows."""
-    from broadsheet.understand.summary import StoryArticle, choose_headline
+    from broadsheet.understand.story_text import MemberText, choose_headline
 
     titles = conn.execute(
         select(articles.c.id, articles.c.title)
@@ -260,7 +260,7 @@ def _headline(conn: Any, story_id: int) -> str:
         .order_by(articles.c.id)
         .limit(40)
     ).all()
-    return choose_headline([StoryArticle(r.id, r.title, "") for r in titles])
+    return choose_headline([MemberText("", r.title, "") for r in titles])
 
 
 def _aware(value: Any) -> Any:

@@ -1,8 +1,9 @@
-"""What a story page says in words: a short extractive summary, the people, organisations and
-places it names, and the sentences only one outlet reported.
+"""What a story page says in words: its headline, a short extractive summary, the people,
+organisations and places it names, and the sentences only one outlet reported.
 
 Hand-written and model-free for the same reason as ``text``: it runs for every story page on two
-cores. The summary scores each sentence by how central its words are to the whole coverage (words
+cores. The headline is the member title most like the others (the most typical, not the
+loudest). The summary scores each sentence by how central its words are to the whole coverage (words
 many outlets use, weighted by rarity across the story's sentences) and prefers early sentences,
 which is where news puts what matters; near-repeats are skipped. Entities are capitalised phrases
 named by several articles or repeatedly, sorted into kinds by cues in the phrase and its context
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 
 from broadsheet.understand.text import capitalised_phrases, sentences, words
 
-__all__ = ["MemberText", "StoryText", "analyse_story", "entity_kind"]
+__all__ = ["MemberText", "StoryText", "analyse_story", "choose_headline", "entity_kind"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,30 @@ def _summary(pairs: list[tuple[str, str]], limit: int) -> tuple[str, ...]:
         if len(chosen) == limit:
             break
     return tuple(s for _, s, _ in sorted(chosen, key=lambda t: t[0]))
+
+
+def choose_headline(members: Sequence[MemberText]) -> str:
+    """The member title most like the others (ties: the earliest given); without any title, the
+    first sentence of the first text."""
+    titles = [m.title.strip() for m in members if m.title.strip()]
+    if not titles:
+        first = next((sentences(m.text)[:1] for m in members if m.text.strip()), [])
+        return first[0][:160] if first else ""
+    bags = [Counter(words(t)) for t in titles]
+    df = Counter(w for bag in bags for w in bag)
+    idf = {w: math.log((len(bags) + 1) / (c + 0.5)) for w, c in df.items()}
+    vectors = [_unit({w: (1 + math.log(c)) * idf[w] for w, c in bag.items()}) for bag in bags]
+    total: Counter[str] = Counter()
+    for vector in vectors:
+        total.update(vector)
+    centre = _unit(dict(total))
+    best = max(range(len(titles)), key=lambda i: (_cosine(vectors[i], centre), -i))
+    return titles[best]
+
+
+def _unit(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {w: v / norm for w, v in vector.items()}
 
 
 def _last_word(context: str) -> str:

@@ -245,3 +245,18 @@ def test_top_stories_on_home_follow_new_coverage_and_standing(
     clock.advance(minutes=1)
     order()
     assert calls == [1]  # a minute on, recency moved: ranked again
+
+
+def test_sources_export_as_opml_from_the_web(client: TestClient, broadsheet: Broadsheet) -> None:
+    broadsheet.store.add_source(
+        "https://t.example/feed", now=broadsheet.now(), title="Tribune & Co"
+    )
+    assert 'href="/sources.opml"' in client.get("/sources").text
+    exported = client.get("/sources.opml")
+    assert exported.status_code == 200 and exported.headers["content-type"].startswith(
+        "text/x-opml"
+    )
+    assert "attachment" in exported.headers["content-disposition"]
+    assert (
+        'xmlUrl="https://t.example/feed"' in exported.text and "Tribune &amp; Co" in exported.text
+    )

@@ -87,6 +87,15 @@ def sources_page(request: Request, added: str | None = None, error: str | None =
     return render(request, "sources.html", sources=sources, added=added, error=error)
 
 
+@router.get("/sources.opml")
+def export_opml(request: Request) -> Response:
+    """Every source as OPML, one folder per category, to take to another reader."""
+    attachment = {"Content-Disposition": 'attachment; filename="broadsheet.opml"'}
+    return Response(
+        _bs(request).export_opml(), media_type="text/x-opml; charset=utf-8", headers=attachment
+    )
+
+
 @router.get("/sources/{source_id}", response_class=HTMLResponse)
 def source_page(
     request: Request, source_id: int, saved: str | None = None, retried: str | None = None

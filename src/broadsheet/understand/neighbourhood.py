@@ -10,7 +10,8 @@ the mean cosine of an article to its nearest neighbours, a pair scores
 ``cosine - crowding * sqrt(density_a * density_b)``. Two reports of different Trump announcements
 are alike, but no more alike than everything else about Trump; two reports of one small flood may
 share little, but far more than with anything else. The scores go through ``1 / (1 + max(s, 0))``
-into distances for SciPy's average linkage, cut at ``threshold``.
+into distances for average linkage, cut at ``threshold``, which refuses to join two groups that
+keep naming different people and places (see :mod:`broadsheet.understand.agglomerate`).
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.cluster.hierarchy import linkage
 from scipy.sparse import csr_matrix
-from scipy.spatial.distance import squareform
+
+from broadsheet.understand.agglomerate import NameVeto, average_linkage
 
 __all__ = ["cluster_neighbourhood", "cosine_matrix", "dot_many", "sparse_rows"]
 
@@ -69,34 +70,18 @@ def cosine_matrix(terms: Sequence[array[int]], weights: Sequence[array[float]]) 
 
 
 def cluster_neighbourhood(
-    sims: FloatArray, density: FloatArray, *, threshold: float, crowding: float
+    sims: FloatArray,
+    density: FloatArray,
+    *,
+    threshold: float,
+    crowding: float,
+    names: Sequence[Sequence[int]] | None = None,
+    veto: NameVeto | None = None,
 ) -> NDArray[np.int32]:
-    """Average-linkage cluster labels (1..k) for the articles of one neighbourhood."""
-    n = len(sims)
-    if n == 1:
-        return np.ones(1, dtype=np.int32)
+    """Average-linkage cluster labels (1..k) for the articles of one neighbourhood; ``names``
+    holds each article's name ids for the ``veto``."""
     scale = np.sqrt(np.outer(density, density))
     scores = np.maximum(sims - crowding * scale, 0.0)
     dist = 1.0 / (1.0 + scores)
     dist = (dist + dist.T) / 2.0
-    np.fill_diagonal(dist, 0.0)
-    tree = linkage(squareform(dist, checks=False), method="average")
-    return _cut(tree, n, 1.0 / (1.0 + threshold))
-
-
-def _cut(tree: FloatArray, n: int, height: float) -> NDArray[np.int32]:
-    """Flat clusters from applying every merge at or below ``height`` (what ``fcluster`` does
-    for a monotone linkage, without its validation cost on every article)."""
-    parent = list(range(2 * n - 1))
-    for i, (a, b, h, _) in enumerate(tree.tolist()):
-        if h <= height:
-            parent[int(a)] = parent[int(b)] = n + i
-
-    def root(x: int) -> int:
-        while parent[x] != x:
-            x = parent[x]
-        return x
-
-    roots = [root(i) for i in range(n)]
-    first: dict[int, int] = {}
-    return np.array([first.setdefault(r, len(first) + 1) for r in roots], dtype=np.int32)
+    return average_linkage(dist, 1.0 / (1.0 + threshold), names, veto)

@@ -9,7 +9,8 @@ replaying the window's articles with :meth:`StoryClusterer.restore`.
 
 For each new article: find its nearest articles in the window, take them and the other members of
 their stories as a neighbourhood, and re-cluster that neighbourhood with average linkage on
-similarities adjusted for topic crowding (see :mod:`broadsheet.understand.neighbourhood`). The
+similarities adjusted for topic crowding (see :mod:`broadsheet.understand.neighbourhood`), never
+joining two groups of several articles that keep naming different people and places. The
 groups found keep the story id most of their members had; a story whose members all went
 elsewhere is merged into (points to) the story that took most of them; an article that leaves a
 story for another is reported as moved, so storage can update it.
@@ -27,7 +28,9 @@ from zlib import crc32
 
 import numpy as np
 
+from broadsheet.understand.agglomerate import NameVeto
 from broadsheet.understand.neighbourhood import cluster_neighbourhood, cosine_matrix, dot_many
+from broadsheet.understand.text import name_tokens
 from broadsheet.understand.vectors import DocumentFrequencies, VectorConfig, vectorise
 
 __all__ = ["StoryAssignment", "StoryClusterer", "StoryConfig", "StoryDoc"]
@@ -67,7 +70,9 @@ class StoryAssignment:
 
 @dataclass(frozen=True, slots=True)
 class StoryConfig:
-    """The knobs. Only ``threshold`` and ``crowding`` were tuned (on AllSides train)."""
+    """The knobs. Only ``threshold``, ``crowding`` and ``neighbours`` were tuned (on AllSides
+    train). ``name_veto`` (None turns it off) compares the names in each article's title and
+    first ``name_lead`` characters."""
 
     threshold: float = 0.08
     crowding: float = 0.8
@@ -81,6 +86,8 @@ class StoryConfig:
     index_terms: int = 12
     candidates: int = 60
     max_postings: int = 400
+    name_veto: NameVeto | None = field(default_factory=NameVeto)
+    name_lead: int = 400
     vectors: VectorConfig = field(default_factory=VectorConfig)
 
 
@@ -91,6 +98,7 @@ class _Doc:
     terms: array[int]
     weights: array[float]
     when: datetime | None
+    names: array[int]
     story: int = 0
     top_sims: array[float] = field(default_factory=lambda: array("d"))
     top_keys: array[int] = field(default_factory=lambda: array("q"))
@@ -155,7 +163,12 @@ class StoryClusterer:
         guess = hood[1].story if len(hood) > 1 else 0
         density = np.array([self._density(d, d.story or guess) for d in hood])
         labels = cluster_neighbourhood(
-            sims, density, threshold=self.config.threshold, crowding=self.config.crowding
+            sims,
+            density,
+            threshold=self.config.threshold,
+            crowding=self.config.crowding,
+            names=[d.names for d in hood],
+            veto=self.config.name_veto,
         )
         self._docs[entry.key] = entry
         self._order.append(entry.key)
@@ -183,10 +196,16 @@ class StoryClusterer:
         vec = vectorise(doc.title, doc.text, self.dfs, self.config.vectors)
         self.dfs.add(vec)
         query = {_hash(t): w for t, w in vec.items()}
-        entry = _Doc(
-            next(self._keys), doc.id, array("q", query.keys()), array("d", query.values()), when
-        )
+        terms, weights = array("q", query.keys()), array("d", query.values())
+        entry = _Doc(next(self._keys), doc.id, terms, weights, when, self._names(doc))
         return entry, query
+
+    def _names(self, doc: StoryDoc) -> array[int]:
+        """Ids of the names in the article's lead, where reports say who, where and when."""
+        if self.config.name_veto is None:
+            return array("q")
+        lead = doc.title + "\n" + doc.text[: self.config.name_lead]
+        return array("q", sorted({_hash(t) for t in name_tokens(lead)}))
 
     def _advance_clock(self, published: datetime | None) -> datetime | None:
         if published is not None and (self._clock is None or published > self._clock):

@@ -1,0 +1,51 @@
+from collections import Counter
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+from broadsheet.understand.agglomerate import NameVeto, average_linkage, name_discord
+
+
+def test_without_names_it_cuts_where_scipy_average_linkage_cuts() -> None:
+    rng = np.random.default_rng(3)
+    points = np.concatenate([rng.normal(c, 0.3, size=(6, 2)) for c in (0.0, 3.0, 6.0)])
+    dist = np.linalg.norm(points[:, None] - points[None, :], axis=2)
+    ours = average_linkage(dist, 1.5)
+    theirs = fcluster(linkage(squareform(dist, checks=False), "average"), 1.5, "distance")
+    pairs = [(a == b) for a in ours for b in ours]
+    assert pairs == [(a == b) for a in theirs for b in theirs]
+    assert len(set(ours.tolist())) == 3
+
+
+def two_events() -> tuple[np.ndarray, list[list[int]]]:
+    """Six articles all close in words: three name 1 and 2, three name 3 and 4."""
+    dist = np.full((6, 6), 0.5)
+    dist[:3, :3] = dist[3:, 3:] = 0.3
+    np.fill_diagonal(dist, 0.0)
+    return dist, [[1, 2, 9], [1, 2], [1, 2, 8], [3, 4], [3, 4, 7], [3, 4]]
+
+
+def test_groups_that_name_different_things_stay_apart() -> None:
+    dist, names = two_events()
+    assert average_linkage(dist, 0.6, names).tolist() == [1] * 6
+    assert average_linkage(dist, 0.6, names, NameVeto()).tolist() == [1, 1, 1, 2, 2, 2]
+
+
+def test_groups_too_small_to_judge_are_merged_on_words_alone() -> None:
+    dist, names = two_events()
+    labels = average_linkage(dist, 0.6, names, NameVeto(min_group=4))
+    assert labels.tolist() == [1] * 6
+
+
+def test_shared_names_do_not_stop_a_merge() -> None:
+    dist, _ = two_events()
+    names = [[1, 2], [1, 2, 5], [1, 2], [1, 2, 6], [1, 2], [1, 2, 6]]
+    assert average_linkage(dist, 0.6, names, NameVeto()).tolist() == [1] * 6
+
+
+def test_name_discord_counts_only_names_most_members_carry() -> None:
+    a, b = Counter({1: 3, 2: 3, 9: 1}), Counter({3: 2, 4: 2, 1: 1})
+    assert name_discord(a, 3, b, 2) == 1.0 - 0.5  # b's names: none in a; a's: 1 of 2 in b
+    assert name_discord(a, 3, Counter({1: 2, 2: 2}), 2) == 0.0
+    assert name_discord(Counter(), 3, b, 2) == 0.0  # no names to disagree on

@@ -4,7 +4,8 @@ figure to judge changes by while the machine is shared (wall-clock latency needs
     uv run python benchmarks/web_cpu.py --database sqlite:///tmp/bench.sqlite3 --requests 300
 
 Requests go through the whole ASGI app (middleware, routing, templates) over an in-memory
-transport, one at a time, after a warm-up pass over the same addresses.
+transport, one at a time, over the addresses ``web_latency`` loads the server with; the first
+pass finds caches cold, the second warm. The figure includes the in-memory client's own cost.
 """
 
 from __future__ import annotations
@@ -13,31 +14,14 @@ import argparse
 import asyncio
 import random
 import time
+from datetime import UTC, datetime
 
 import httpx
-from sqlalchemy import func, select
-from web_data import WORDS
+from web_latency import addresses
 
 from broadsheet.config import load_settings
 from broadsheet.core import make_broadsheet
-from broadsheet.storage.schema import articles, stories
 from broadsheet.web.app import create_app
-
-
-def paths(kind: str, n: int, n_articles: int, n_stories: int, rng: random.Random) -> list[str]:
-    """``n`` addresses of one page kind, spread over many stories and articles."""
-    if kind == "home":
-        return ["/"] * n
-    if kind == "story":
-        return [f"/stories/{rng.randint(1, n_stories)}" for _ in range(n)]
-    if kind == "article":
-        return [f"/articles/{rng.randint(1, n_articles)}" for _ in range(n)]
-    return [f"/search?q={search_words(rng)}" for _ in range(n)]
-
-
-def search_words(rng: random.Random) -> str:
-    """One or two words of middling frequency, as people search for names and topics."""
-    return "+".join(rng.choice(WORDS[50:1500]) for _ in range(rng.randint(1, 2)))
 
 
 async def cpu_ms(client: httpx.AsyncClient, addresses: list[str]) -> float:
@@ -55,15 +39,14 @@ async def main() -> None:
     parser.add_argument("--pages", default="home,story,article,search")
     args = parser.parse_args()
     broadsheet = make_broadsheet(load_settings(database_url=args.database), migrate=False)
-    with broadsheet.store.engine.connect() as conn:
-        n_articles = conn.execute(select(func.max(articles.c.id))).scalar_one()
-        n_stories = conn.execute(select(func.max(stories.c.id))).scalar_one()
+    listed = addresses(broadsheet.store, random.Random(7), datetime.now(UTC))
     transport = httpx.ASGITransport(app=create_app(broadsheet))
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         for kind in args.pages.split(","):
-            addresses = paths(kind, args.requests, n_articles, n_stories, random.Random(kind))
-            warm = await cpu_ms(client, addresses)
-            again = await cpu_ms(client, addresses)
+            rng = random.Random(kind)
+            chosen = [rng.choice(listed[kind]) for _ in range(args.requests)]
+            warm = await cpu_ms(client, chosen)
+            again = await cpu_ms(client, chosen)
             print(f"{kind}: first pass {warm:.1f} ms CPU a request, second {again:.1f} ms")
     broadsheet.close()
 

@@ -77,7 +77,36 @@ def test_related_stories_skip_words_most_headlines_share(store: Store) -> None:
     # "says" and "mayor" are in every headline: only volcano and harbour count as shared.
     assert [s.headline for s in related] == ["Volcano harbour closed, says mayor"]
     fresh = _story(store, "Harbour volcano ash", _article(store, 9, "Harbour volcano ash"))
-    assert fresh in {s.id for s in index.related(store, volcano, now=NOW)}  # a new story shows
+    assert fresh not in {s.id for s in index.related(store, volcano, now=NOW)}  # looked just now
+    second = NOW + timedelta(seconds=1)
+    assert fresh in {s.id for s in index.related(store, volcano, now=second)}  # a new story shows
+
+
+def test_related_stories_follow_merges_and_late_clocks(store: Store) -> None:
+    index = RelatedIndex(floor=10)
+    quake = _story(store, "Quake hits coastal town", _article(store, 1, "Quake hits coastal town"))
+    other = _story(
+        store, "Quake damages coastal road", _article(store, 2, "Quake damages coastal road")
+    )
+    quake_story = store.stories.get_story(quake)
+    assert [s.id for s in index.related(store, quake_story, now=NOW)] == [other]
+    later = NOW + timedelta(seconds=5)
+    store.stories.record_assignment(
+        _article(store, 3, "Quake damages coastal road again"), other, now=later
+    )
+    # A writer whose clock is a few seconds behind: its story still shows.
+    toll = _story(
+        store,
+        "Quake toll rises in coastal town",
+        _article(store, 4, "Quake toll rises in coastal town"),
+    )
+    assert toll in {s.id for s in index.related(store, quake_story, now=later)}
+    store.stories.record_assignment(
+        _article(store, 5, "Quake toll climbs"), quake, now=later + timedelta(seconds=1),
+        merged=[(toll, quake)],
+    )  # fmt: skip
+    shown = {s.id for s in index.related(store, quake_story, now=later + timedelta(seconds=2))}
+    assert shown == {other}  # the toll story was merged into the quake story itself
 
 
 def test_a_story_analysed_in_one_process_is_read_in_another(store: Store) -> None:

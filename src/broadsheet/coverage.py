@@ -228,20 +228,31 @@ def outlet_names(store: Store, story: Story) -> tuple[str, ...]:
 
 
 class RelatedIndex:
-    """Recent stories by the distinctive words of their headlines, rebuilt when a story is made or
-    a minute has passed, so that "related stories" is a few dictionary look-ups per page instead
-    of a scan of every recent story."""
+    """Recent stories by the distinctive words of their headlines, so that "related stories" is a
+    few dictionary look-ups per page instead of a scan of every recent story.
+
+    At most every ``check`` it reads the stories changed since it last looked (new ones, grown
+    ones with new headlines, merged ones) and updates only those: rebuilding it from thousands of
+    stories stalled every request of the process for the better part of a second, and stories
+    change every few seconds. The whole index is still rebuilt every ``ttl``, which also drops
+    stories that left the window."""
 
     def __init__(
-        self, *, window: timedelta = timedelta(days=7), ttl: timedelta = timedelta(minutes=1),
+        self, *, window: timedelta = timedelta(days=7), ttl: timedelta = timedelta(minutes=30),
+        check: timedelta = timedelta(seconds=1), overlap: timedelta = timedelta(minutes=1),
         common: float = 0.01, floor: int = 50,
     ):  # fmt: skip
         # A word in more than ``common`` of recent headlines (and more than ``floor`` of them, so
         # that a small install keeps every word) tells nothing of what a story is about, and
         # walking its long posting list was most of a story page.
-        self.window, self.ttl, self.common, self.floor = window, ttl, common, floor
-        self._built: tuple[datetime, int] | None = None  # when, and the newest story id then
-        self._postings: dict[str, list[int]] = {}
+        # Changes are read again from ``overlap`` before the latest one seen: writers on other
+        # hosts may stamp them with clocks a little behind.
+        self.window, self.ttl, self.check, self.overlap = window, ttl, check, overlap
+        self.common, self.floor = common, floor
+        self._built: datetime | None = None
+        self._checked: datetime | None = None
+        self._seen: datetime | None = None  # the latest change to a story read so far
+        self._postings: dict[str, set[int]] = {}
         self._stories: dict[int, Story] = {}
         self._lock = threading.Lock()
 
@@ -255,43 +266,49 @@ class RelatedIndex:
         mine = headline_words(story.headline or "")
         if not mine:
             return ()
-        postings, stories = self._current(store, now)
-        shared: Counter[int] = Counter()
-        longest = max(self.floor, int(self.common * len(stories)))
-        for word in mine:
-            posting = postings.get(word, ())
-            if len(posting) <= longest:
-                shared.update(posting)
-        shared.pop(story.id, None)
-        found = [stories[i] for i, n in shared.items() if n >= 2]
+        with self._lock:
+            self._bring_up_to_date(store, now)
+            longest = max(self.floor, int(self.common * len(self._stories)))
+            shared: Counter[int] = Counter()
+            for word in mine:
+                posting = self._postings.get(word, ())
+                if len(posting) <= longest:
+                    shared.update(posting)
+            shared.pop(story.id, None)
+            found = [self._stories[i] for i, n in shared.items() if n >= 2]
         found.sort(key=lambda s: (-shared[s.id], -s.outlet_count, -s.id))
         return tuple(found[:limit])
 
-    def _current(
-        self, store: Store, now: datetime
-    ) -> tuple[dict[str, list[int]], dict[int, Story]]:
-        newest = store.stories.newest_id()
-        with self._lock:
-            built = self._built
-            if built is None or not timedelta(0) <= now - built[0] < self.ttl:
-                self._rebuild(store.stories.recent_stories(now - self.window, limit=20_000))
-                self._built = (now, newest)
-            elif built[1] != newest:  # new stories since: added, not a rebuild of thousands
-                self._add(store.stories.stories_after(built[1]))
-                self._built = (built[0], newest)
-            return self._postings, self._stories
+    def _bring_up_to_date(self, store: Store, now: datetime) -> None:
+        if self._built is None or not timedelta(0) <= now - self._built < self.ttl:
+            self._seen = store.stories.last_change()  # read first: later changes are read later
+            self._postings, self._stories = {}, {}
+            for story in store.stories.recent_stories(now - self.window, limit=20_000):
+                self._put(story)
+            self._built = self._checked = now
+        elif self._checked is None or not timedelta(0) <= now - self._checked < self.check:
+            since = self._seen - self.overlap if self._seen is not None else None
+            for story, changed_at in store.stories.changed_since(since):
+                self._drop(story.id)
+                if story.merged_into is None:
+                    self._put(story)
+                self._seen = max(self._seen or changed_at, changed_at)
+            self._checked = now
 
-    def _rebuild(self, stories: list[Story]) -> None:
-        self._postings, self._stories = {}, {}
-        self._add(stories)
-
-    def _add(self, stories: list[Story]) -> None:
+    def _put(self, story: Story) -> None:
         from broadsheet.rank.top import headline_words
 
-        for s in stories:
-            self._stories[s.id] = s
-            for word in headline_words(s.headline or ""):
-                self._postings.setdefault(word, []).append(s.id)
+        self._stories[story.id] = story
+        for word in headline_words(story.headline or ""):
+            self._postings.setdefault(word, set()).add(story.id)
+
+    def _drop(self, story_id: int) -> None:
+        from broadsheet.rank.top import headline_words
+
+        old = self._stories.pop(story_id, None)
+        if old is not None:
+            for word in headline_words(old.headline or ""):
+                self._postings.get(word, set()).discard(story_id)
 
 
 class _Lru:
@@ -342,7 +359,11 @@ class StoryReader:
         return top_story_cards(self.store, now=now, limit=limit)
 
     def story_coverage(self, story_id: int, *, now: datetime) -> StoryCoverage:
-        story = self.store.stories.get_story(story_id)
+        return self.coverage_of(self.store.stories.get_story(story_id), now=now)
+
+    def coverage_of(self, story: Story, *, now: datetime) -> StoryCoverage:
+        """``story_coverage`` for a story already read (the story page resolved it)."""
+        story_id = story.id
         coverage = self._fresh(self._coverage, story, now)
         if coverage is None:
             coverage = story_coverage(self.store, story_id, now=now, reader=self)

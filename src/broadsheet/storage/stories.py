@@ -183,19 +183,25 @@ class StoryStore:
         with self.engine.connect() as conn:
             return [_story(r) for r in conn.execute(query)]
 
-
-    @storage_errors("listing new stories")
-    def stories_after(self, story_id: int, *, limit: int = 1000) -> list[Story]:
-        """Live stories made after ``story_id``, oldest first: what an index of stories lacks
-        since it last saw that id."""
-        query = (
-            select(stories)
-            .where(stories.c.id > story_id, stories.c.merged_into.is_(None))
-            .order_by(stories.c.id)
-            .limit(limit)
-        )
+    @storage_errors("reading the latest change to a story")
+    def last_change(self) -> datetime | None:
+        """When a story last changed (made, grown, merged); None without stories."""
         with self.engine.connect() as conn:
-            return [_story(r) for r in conn.execute(query)]
+            latest = conn.execute(select(func.max(stories.c.updated_at))).scalar_one()
+        found: datetime | None = _aware(latest)
+        return found
+
+    @storage_errors("listing changed stories")
+    def changed_since(
+        self, since: datetime | None, *, limit: int = 5000
+    ) -> list[tuple[Story, datetime]]:
+        """Stories (merged ones too) changed at or after ``since``, with when, oldest change
+        first: what an index of stories has to update."""
+        query = select(stories).order_by(stories.c.updated_at).limit(limit)
+        if since is not None:
+            query = query.where(stories.c.updated_at >= since)
+        with self.engine.connect() as conn:
+            return [(_story(r), r.updated_at) for r in conn.execute(query)]
 
 
 def _pending_select(text_chars: int) -> Any:

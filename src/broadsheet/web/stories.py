@@ -40,7 +40,8 @@ async def story_page(request: Request, story_id: int) -> Response:
     live = broadsheet.store.stories.resolve(story_id)
     if live.id != story_id:  # merged: the old address keeps working
         return RedirectResponse(f"/stories/{live.id}", status_code=301)
-    coverage = without_body_text_if_gated(request, broadsheet.story_coverage(story_id))
+    coverage = broadsheet.story_reader.coverage_of(live, now=broadsheet.now())
+    coverage = without_body_text_if_gated(request, coverage)
     times = [a.published or a.created_at for a in coverage.articles]
     times += [a.published or a.created_at for c in coverage.copies.values() for a in c]
     chart = Markup(timeline_svg(times))  # built from numbers and escaped labels only

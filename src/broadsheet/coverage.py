@@ -61,6 +61,7 @@ def top_story_cards(
     by_story: dict[int, list[StoryMember]] = defaultdict(list)
     for member in store.stories.members(stories):
         by_story[member.story_id].append(member)
+    sections = store.labels.story_sections(by_story)
     coverage = [
         Coverage(
             story_id=sid,
@@ -68,6 +69,7 @@ def top_story_cards(
             outlets=tuple({m.source_id if m.source_id is not None else -m.article_id for m in ms}),
             article_times=tuple(m.published for m in ms),
             copies=len(_copies(ms)),
+            topic=sections.get(sid),
         )
         for sid, ms in by_story.items()
     ]
@@ -231,26 +233,25 @@ class RelatedIndex:
     """Recent stories by the distinctive words of their headlines, so that "related stories" is a
     few dictionary look-ups per page instead of a scan of every recent story.
 
-    At most every ``check`` it reads the stories changed since it last looked (new ones, grown
-    ones with new headlines, merged ones) and updates only those: rebuilding it from thousands of
-    stories stalled every request of the process for the better part of a second, and stories
-    change every few seconds. The whole index is still rebuilt every ``ttl``, which also drops
-    stories that left the window."""
+    At most every ``check`` it reads the stories made since it last looked (by id) and those
+    changed since (grown ones with new headlines, merged ones), and updates only those: rebuilding
+    it from thousands of stories stalled every request of the process for the better part of a
+    second, and stories change every few seconds. A change stamped by a writer whose clock runs
+    behind is taken up by the full rebuild every ``ttl``, which also drops stories that left the
+    window."""
 
     def __init__(
-        self, *, window: timedelta = timedelta(days=7), ttl: timedelta = timedelta(minutes=30),
-        check: timedelta = timedelta(seconds=1), overlap: timedelta = timedelta(minutes=1),
-        common: float = 0.01, floor: int = 50,
+        self, *, window: timedelta = timedelta(days=7), ttl: timedelta = timedelta(minutes=10),
+        check: timedelta = timedelta(seconds=1), common: float = 0.01, floor: int = 50,
     ):  # fmt: skip
         # A word in more than ``common`` of recent headlines (and more than ``floor`` of them, so
         # that a small install keeps every word) tells nothing of what a story is about, and
         # walking its long posting list was most of a story page.
-        # Changes are read again from ``overlap`` before the latest one seen: writers on other
-        # hosts may stamp them with clocks a little behind.
-        self.window, self.ttl, self.check, self.overlap = window, ttl, check, overlap
+        self.window, self.ttl, self.check = window, ttl, check
         self.common, self.floor = common, floor
         self._built: datetime | None = None
         self._checked: datetime | None = None
+        self._newest = 0  # the newest story id read so far
         self._seen: datetime | None = None  # the latest change to a story read so far
         self._postings: dict[str, set[int]] = {}
         self._stories: dict[int, Story] = {}
@@ -281,14 +282,17 @@ class RelatedIndex:
 
     def _bring_up_to_date(self, store: Store, now: datetime) -> None:
         if self._built is None or not timedelta(0) <= now - self._built < self.ttl:
-            self._seen = store.stories.last_change()  # read first: later changes are read later
+            # Read the marks first: what changes during the rebuild is read at the next check.
+            self._newest, self._seen = store.stories.newest_id(), store.stories.last_change()
             self._postings, self._stories = {}, {}
             for story in store.stories.recent_stories(now - self.window, limit=20_000):
                 self._put(story)
             self._built = self._checked = now
         elif self._checked is None or not timedelta(0) <= now - self._checked < self.check:
-            since = self._seen - self.overlap if self._seen is not None else None
-            for story, changed_at in store.stories.changed_since(since):
+            for story in store.stories.stories_after(self._newest):
+                self._put(story)
+                self._newest = max(self._newest, story.id)
+            for story, changed_at in store.stories.changed_since(self._seen):
                 self._drop(story.id)
                 if story.merged_into is None:
                     self._put(story)

@@ -83,3 +83,15 @@ def test_topic_lists_fold_syndicated_copies_and_count_them(store: Store) -> None
     assert [a.id for a in store.labels.list_articles("science")] == [other, original]
     assert store.copy_counts([original, copy, other]) == {original: 1, copy: 1}
     assert store.copy_counts([]) == {}
+
+
+def test_a_story_takes_the_section_most_of_its_articles_are_in(store: Store) -> None:
+    sport = Label("section", "sport", "Sport")
+    ids = [_save(store, n) for n in range(1, 5)]
+    first, second = store.stories.create_story(NOW), store.stories.create_story(NOW)
+    for article_id, story in zip(ids, (first, first, first, second), strict=True):
+        store.stories.record_assignment(article_id, story, now=NOW)
+    labels = {ids[0]: [SCIENCE], ids[1]: [sport, QUILL], ids[2]: [sport], ids[3]: [QUILL]}
+    store.labels.record([(a, labels[a.id]) for a in store.labels.pending()])
+    assert store.labels.story_sections([first, second]) == {first: "sport"}
+    assert store.labels.story_sections([]) == {}

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Engine, exists, func, select
 
 from broadsheet.storage.errors import storage_errors
-from broadsheet.storage.schema import UTCDateTime, article_labels, articles
+from broadsheet.storage.schema import UTCDateTime, article_labels, articles, story_articles
 from broadsheet.types import Article
 from broadsheet.understand.topics import Label
 
@@ -139,6 +139,27 @@ class LabelStore:
         )  # fmt: skip
         with self.engine.connect() as conn:
             return [TopicCount(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
+
+    @storage_errors("reading stories' sections")
+    def story_sections(self, story_ids: Iterable[int]) -> dict[int, str]:
+        """Each story's section: the one most of its labelled articles are in (ties: by name)."""
+        ids = list(story_ids)
+        if not ids:
+            return {}
+        count = func.count().label("n")
+        query = (
+            select(story_articles.c.story_id, article_labels.c.key, count)
+            .select_from(story_articles.join(
+                article_labels, article_labels.c.article_id == story_articles.c.article_id))
+            .where(story_articles.c.story_id.in_(ids), article_labels.c.kind == "section")
+            .group_by(story_articles.c.story_id, article_labels.c.key)
+        )  # fmt: skip
+        best: dict[int, tuple[int, str]] = {}
+        with self.engine.connect() as conn:
+            for story_id, key, n in conn.execute(query):
+                if story_id not in best or (-n, key) < (-best[story_id][0], best[story_id][1]):
+                    best[story_id] = (n, key)
+        return {story_id: key for story_id, (_, key) in best.items()}
 
     @storage_errors("reading recent labels")
     def labels_since(self, since: datetime) -> dict[int, list[Label]]:

@@ -45,10 +45,11 @@ def test_declared_section_wins_and_an_unknown_one_is_kept_by_name() -> None:
     labeller = TopicLabeller(fake_embed)
     found = labeller.label([
         ("Match report", "The team won the league match", "Markets"),
-        ("Leader", "Our view of the week", "Opinion  Pieces"),
+        ("Leader", "Our view of the war and the border conflict", "Opinion  Pieces"),
     ])  # fmt: skip
-    assert sections(found[0]) == ["business"]
+    assert sections(found[0]) == ["business"]  # declared and mapped: nothing inferred
     assert found[1][0] == Label("section", "opinion pieces", "Opinion Pieces")
+    assert sections(found[1])[1:] == ["world"]  # ours inferred beside it ("our view" of the week)
 
 
 def test_sections_are_inferred_from_the_nearest_description() -> None:
@@ -98,3 +99,11 @@ def test_entity_names_drop_titles_and_keep_new() -> None:
     found = [(x.kind, x.name) for x in article_entities("Biden in New Hampshire", text)]
     assert ("person", "Joe Biden") in found and ("place", "New Hampshire") in found
     assert not any(name.startswith("President") for _, name in found)
+
+
+def test_names_that_share_letters_but_not_words_are_both_kept() -> None:
+    text = "Hurricane Ida hit Florida. Ida weakened over Florida on Monday."
+    names = [x.name for x in article_entities("Ida in Florida", text)]
+    assert (
+        "Florida" in names and "Hurricane Ida" in names
+    )  # "ida" is in "florida", not a word of it

@@ -4,9 +4,9 @@ Sections: the page's own declared section when it names one of ours (synonyms ma
 "Markets", "Football"); otherwise the section whose description lies nearest the article in a
 static word-embedding space (WordLlama, whose vectors ship inside its PyPI package). That is
 zero-shot: each section is described by a few dozen everyday words, so no labelled corpus and no
-training are needed, and an operator's own sections are kept as they are. A second section is kept
-when it scores almost as high as the first. A declared section we have no name for ("Opinion",
-"Local") is kept too, under its own name.
+training are needed. A second section is kept when it scores almost as high as the first. A
+declared section we have no name for ("Opinion", "Local") is kept under its own name, beside the
+inferred one.
 
 Entities: the people, organisations and places an article names in its headline or more than
 once in its body, sorted into kinds by the cues the story pages use (``story_text.entity_kind``).
@@ -121,11 +121,17 @@ def article_entities(title: str, text: str) -> list[Label]:
         kind = "place" if alias else entity_kind(phrase, [body[max(0, at - 30) : at]])
         name = alias or _full_name(phrase, body[max(0, at - 4) : at], kind)
         key = name.lower()
-        if kind and not any(key in f.key or f.key in key for f in found):
+        if kind and not any(_overlaps(key, f.key) for f in found):
             found.append(Label(kind, key, name))
         if len(found) == _MAX_ENTITIES:
             break
     return found
+
+
+def _overlaps(key: str, other: str) -> bool:
+    """One name holds the other's words ("trump", "donald trump"); "ida" and "florida" do not."""
+    mine, theirs = set(key.split()), set(other.split())
+    return mine <= theirs or theirs <= mine
 
 
 def _full_name(phrase: str, before: str, kind: str | None) -> str:
@@ -155,11 +161,11 @@ class TopicLabeller:
 
     def label(self, items: Sequence[tuple[str, str, str | None]]) -> list[list[Label]]:
         """Labels for each ``(title, text, declared section)``, in order."""
-        inferred = self._inferred([i for i, item in enumerate(items) if not _declared(item[2])],
-                                  items)  # fmt: skip
+        unmapped = [i for i, item in enumerate(items) if not canonical_section(item[2])]
+        inferred = self._inferred(unmapped, items)
         out = []
         for i, (title, text, declared) in enumerate(items):
-            sections = _declared(declared) or inferred.get(i, [])
+            sections = _declared(declared) + inferred.get(i, [])
             out.append(sections + article_entities(title, text))
         return out
 

@@ -195,13 +195,25 @@ class StoryStore:
     def changed_since(
         self, since: datetime | None, *, limit: int = 5000
     ) -> list[tuple[Story, datetime]]:
-        """Stories (merged ones too) changed at or after ``since``, with when, oldest change
-        first: what an index of stories has to update."""
+        """Stories (merged ones too) changed after ``since``, with when, oldest change first:
+        what an index of stories has to update."""
         query = select(stories).order_by(stories.c.updated_at).limit(limit)
         if since is not None:
-            query = query.where(stories.c.updated_at >= since)
+            query = query.where(stories.c.updated_at > since)
         with self.engine.connect() as conn:
             return [(_story(r), r.updated_at) for r in conn.execute(query)]
+
+    @storage_errors("listing new stories")
+    def stories_after(self, story_id: int, *, limit: int = 5000) -> list[Story]:
+        """Live stories made after ``story_id``, oldest first (ids need no clock to agree)."""
+        query = (
+            select(stories)
+            .where(stories.c.id > story_id, stories.c.merged_into.is_(None))
+            .order_by(stories.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [_story(r) for r in conn.execute(query)]
 
 
 def _pending_select(text_chars: int) -> Any:

@@ -21,7 +21,9 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def broadsheet(tmp_path: Path) -> Iterator[Broadsheet]:
     bs = make_broadsheet(Settings(data_dir=tmp_path), now=lambda: NOW)
-    article = ExtractedArticle(title="Hello", text="Body text.", html="<p>Body text.</p>")
+    article = ExtractedArticle(
+        title="Hello", text="Body text.", html="<p>Body text.</p>", section="Science"
+    )
     bs.store.save_article(article, url="https://news.example/1", source_id=None, now=NOW)
     yield bs
     bs.close()
@@ -46,6 +48,8 @@ def test_articles_and_errors(broadsheet: Broadsheet) -> None:
     auth = {"Authorization": f"Bearer {_token(broadsheet)}"}
     with TestClient(create_app(broadsheet)) as client:
         listing = client.get("/api/v1/articles", headers=auth).json()
+        unlabelled = client.get("/api/v1/articles/1", headers=auth).json()
+        broadsheet.label_articles()
         one = client.get("/api/v1/articles/1", headers=auth).json()
         missing = client.get("/api/v1/articles/99", headers=auth)
         malformed = client.get("/api/v1/articles?limit=abc", headers=auth)
@@ -54,6 +58,8 @@ def test_articles_and_errors(broadsheet: Broadsheet) -> None:
     assert [a["title"] for a in listing["articles"]] == ["Hello"]
     assert "text" not in listing["articles"][0]
     assert one["text"] == "Body text." and one["url"] == "https://news.example/1"
+    assert unlabelled["topics"] == []
+    assert one["topics"] == [{"kind": "section", "key": "science", "name": "Science"}]
     assert missing.status_code == 404 and missing.json() == {"detail": "no article 99"}
     assert malformed.status_code == 422 and malformed.json()["detail"][0]["loc"][-1] == "limit"
     assert denied.status_code == 403

@@ -62,10 +62,15 @@ def list_articles(
 
 @router.get("/articles/{article_id}")
 def get_article(request: Request, user: Reader, article_id: int) -> dict[str, Any]:
-    """One article with its body; behind the membership paywall, its preview."""
+    """One article with its body (behind the membership paywall, its preview) and its topics:
+    sections and the people, organisations and places it names."""
     from broadsheet.web.membership import api_article
 
-    return api_article(request, user, _bs(request).get_article(article_id))
+    broadsheet = _bs(request)
+    found = api_article(request, user, broadsheet.get_article(article_id))
+    labels = broadsheet.store.labels.labels_of(article_id)
+    found["topics"] = [{"kind": t.kind, "key": t.key, "name": t.name} for t in labels]
+    return found
 
 
 @router.get("/stories/top")

@@ -66,3 +66,27 @@ def test_pages_announce_their_feeds(broadsheet: Broadsheet) -> None:
     assert (
         'type="application/atom+xml" title="Broadsheet — latest" href="/feeds/latest.atom"' in home
     )
+
+
+def test_topic_and_search_feeds(broadsheet: Broadsheet) -> None:
+    sport = ExtractedArticle(title="Cup final", text="The team won the match.",
+                             html="<p>The team won the match.</p>", section="Football",
+                             published=NOW - timedelta(hours=5))  # fmt: skip
+    broadsheet.store.save_article(sport, url="https://news.example/s", source_id=None, now=NOW)
+    broadsheet.label_articles()
+    with TestClient(create_app(broadsheet)) as client:
+        topic = client.get("/feeds/topics/sport.atom")
+        page = client.get("/topics/sport").text
+        found = client.get("/feeds/search.rss", params={"q": "paragraph"})
+        narrowed = client.get("/feeds/search.json", params={"q": "match", "topic": "sport"})
+        empty = client.get("/feeds/search.atom")
+        search_page = client.get("/search", params={"q": "paragraph"}).text
+    assert [e.title for e in parse_feed(topic.content, url="http://t/f.atom").entries] == [
+        "Cup final"
+    ]
+    assert "Broadsheet — Sport" in topic.text and 'href="/feeds/topics/sport.atom"' in page
+    entries = parse_feed(found.content, url="http://t/f.rss").entries
+    assert [e.title for e in entries] == ["Headline 0", "Headline 1", "Headline 2"]  # newest first
+    assert [i["title"] for i in narrowed.json()["items"]] == ["Cup final"]
+    assert empty.status_code == 400
+    assert 'href="/feeds/search.atom?q=paragraph"' in search_page

@@ -1,4 +1,5 @@
-"""Outgoing feeds: latest articles, top stories and one story, as Atom, RSS 2.0 and JSON Feed 1.1.
+"""Outgoing feeds: latest articles, top stories, one story, one topic and one search, as Atom,
+RSS 2.0 and JSON Feed 1.1.
 
 Atom and RSS are written by feedgen; JSON Feed is plain JSON. Entries link to our reading view and
 carry the original address; the body is the sanitized HTML, or only the standfirst when full text
@@ -147,3 +148,27 @@ def story_feed(request: Request, story_id: int, fmt: str) -> Response:
     coverage = _bs(request).story_coverage(story_id)
     articles = sorted(coverage.articles, key=lambda a: a.published or a.created_at, reverse=True)
     return _respond(request, fmt, f"Broadsheet — {coverage.headline}", articles)
+
+
+@router.get("/feeds/topics/{name}.{fmt}")
+def topic_feed(request: Request, name: str, fmt: str) -> Response:
+    """A section or a person, organisation or place: its newest articles."""
+    broadsheet = _bs(request)
+    key = " ".join(name.split()).lower()
+    label = broadsheet.store.labels.describe(key)
+    articles = broadsheet.store.labels.list_articles(key, limit=FEED_SIZE)
+    title = label.name if label else " ".join(name.split()).title()
+    return _respond(request, fmt, f"Broadsheet — {title}", articles)
+
+
+@router.get("/feeds/search.{fmt}")
+def search_feed(request: Request, fmt: str, q: str = "", topic: str = "") -> Response:
+    """A search kept as a feed: its newest matches (the search page links to it)."""
+    from broadsheet.storage.search import SearchQuery
+
+    if not q.strip():
+        raise HTTPException(400, "A search feed needs words to look for: ?q=…")
+    query = SearchQuery(q[:500], topic=topic.strip() or None, order="date", limit=FEED_SIZE)
+    hits = _bs(request).store.search.search(query).hits
+    return _respond(request, fmt, f"Broadsheet — search: {q.strip()[:100]}",
+                    [h.article for h in hits])  # fmt: skip

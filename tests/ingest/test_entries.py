@@ -61,3 +61,13 @@ def test_an_entry_stored_without_article_is_tried_again_and_repeats_are_planned_
     entry = FeedEntry(guid="g", link="https://x/1", title="A")
     plans = plan_entries([entry, entry], [known(entry, "guid:g", article_id=None)])
     assert [p.action for p in plans] == ["new"]
+
+
+def test_an_entry_kept_from_the_feed_while_its_page_failed_is_tried_again() -> None:
+    entry = FeedEntry(guid="g", link="https://x/1", title="A")
+    i = identify(entry)
+    pending = KnownEntry(1, "guid:g", i.guid, i.link, i.content_hash, None, 7, True)
+    [plan] = plan_entries([entry], [pending])
+    assert plan.action == "updated"
+    [plan] = plan_entries([entry], [known(entry, "guid:g")])
+    assert plan.action == "unchanged"

@@ -61,8 +61,8 @@ def hits(server: LocalServer, prefix: str) -> int:
     return sum(1 for path, _ in server.requests if path.startswith(prefix))
 
 
-def run(bs: Broadsheet) -> Any:
-    return asyncio.run(bs.fetch_due())
+def run(bs: Broadsheet, *, all_sources: bool = False) -> Any:
+    return asyncio.run(bs.fetch_due(all_sources=all_sources))
 
 
 def test_not_modified_costs_one_request_and_nothing_else(
@@ -182,3 +182,34 @@ def test_operator_pause_and_unpause(broadsheet: Broadsheet, clock: Clock) -> Non
     clock.advance(hours=1)
     back = broadsheet.update_source(source.id, SourceSettings(None, None, None, True, False))
     assert (back.status, back.next_fetch_at) == ("ok", clock())
+
+
+def test_a_page_that_fails_for_now_is_tried_again_and_replaces_the_summary(
+    broadsheet: Broadsheet, server: LocalServer, clock: Clock
+) -> None:
+    base = server.url("").rstrip("/")
+    url = site(server, rss(items(server), base))
+    slug, title, body = STORIES[0]
+    server.routes[f"/articles/{slug}"] = Reply(b"busy", 503)
+    server.routes[f"/articles/{STORIES[1][0]}"] = Reply(b"gone", 404)
+    broadsheet.store.add_source(url, now=clock())
+    assert run(broadsheet).new_articles == 3
+    summary = f"{title}: the summary."
+    assert summary in {a.text for a in broadsheet.list_articles()}
+    server.routes[f"/articles/{slug}"] = Reply(
+        article_page(slug, title, body), headers={"Content-Type": "text/html"}
+    )
+    server.routes[f"/articles/{STORIES[1][0]}"] = Reply(
+        article_page(STORIES[1][0], STORIES[1][1], STORIES[1][2]),
+        headers={"Content-Type": "text/html"},
+    )
+    before = hits(server, "/articles/")
+    clock.advance(hours=2)
+    assert run(broadsheet, all_sources=True).new_articles == 0
+    assert hits(server, "/articles/") == before + 1  # only the page that may pass, once more
+    texts = {a.title: a.text for a in broadsheet.list_articles()}
+    assert summary not in texts.values() and body.split(". ")[0] in texts[title]
+    assert texts[STORIES[1][1]] == f"{STORIES[1][1]}: the summary."  # a 404 stays as the feed said
+    clock.advance(hours=2)
+    run(broadsheet, all_sources=True)
+    assert hits(server, "/articles/") == before + 1  # fetched in full: not again

@@ -41,6 +41,7 @@ class KnownEntry:
     content_hash: str | None
     updated: datetime | None
     article_id: int | None
+    full_text_pending: bool = False  # stored from the feed's text while its page failed for now
 
 
 def content_hash(entry: FeedEntry) -> str:
@@ -84,6 +85,8 @@ def _match(identity: EntryIdentity, known: Sequence[KnownEntry]) -> KnownEntry |
 def _action(entry: FeedEntry, identity: EntryIdentity, known: KnownEntry) -> str:
     if known.article_id is None:
         return "new"  # stored before without an article (its page failed): try again
+    if known.full_text_pending:
+        return "updated"  # kept from the feed's text while its page was unreachable: try again
     changed = known.content_hash is not None and known.content_hash != identity.content_hash
     newer = (
         entry.updated is not None and known.updated is not None and entry.updated > known.updated

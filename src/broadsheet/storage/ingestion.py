@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, or_, select
+from sqlalchemy import Engine, and_, bindparam, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from broadsheet.exceptions import NotFound, StorageError
@@ -28,7 +28,7 @@ from broadsheet.storage.store import (
 )
 from broadsheet.types import ExtractedArticle, FeedEntry, Source
 
-__all__ = ["EntryWrite", "IngestStore", "SourceSettings"]
+__all__ = ["FULL_TEXT_PENDING", "EntryWrite", "IngestStore", "SourceSettings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,13 +198,17 @@ class IngestStore:
         query = select(
             entries.c.id, entries.c.key, entries.c.guid, entries.c.link, entries.c.content_hash,
             entries.c.updated, entries.c.article_id,
+            func.coalesce(entries.c.error, "").startswith(FULL_TEXT_PENDING),
         ).where(
             entries.c.source_id == source_id,
             or_(entries.c.guid.in_(guids), entries.c.link.in_(links),
                 entries.c.content_hash.in_(hashes)),
         )  # fmt: skip
         with self.engine.connect() as conn:
-            return [KnownEntry(*row) for row in conn.execute(query)]
+            return [
+                KnownEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))
+                for r in conn.execute(query)
+            ]
 
     def save_entry_article(
         self, source_id: int, key: str, entry: FeedEntry, *, content_hash: str, now: datetime,
@@ -249,6 +253,11 @@ class IngestStore:
         except IntegrityError as e:
             raise StorageErrorRetry() from e
         return saved
+
+
+# How an entry's error starts when its article was kept from the feed's own text because the page
+# could not be fetched for now: the next fetch of the feed tries the page again.
+FULL_TEXT_PENDING = "full text not fetched yet"
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,14 @@ import httpx
 from selectolax.lexbor import LexborHTMLParser
 
 from broadsheet.config import Settings
-from broadsheet.exceptions import BroadsheetError, ExtractionError, FetchError, StorageError
+from broadsheet.exceptions import (
+    BlockedAddress,
+    BroadsheetError,
+    ExtractionError,
+    FetchError,
+    StorageError,
+    TooLarge,
+)
 from broadsheet.extract.sanitize import sanitize_html
 from broadsheet.ingest.charset import decode_page
 from broadsheet.ingest.entries import EntryPlan, identify, plan_entries
@@ -36,7 +43,7 @@ from broadsheet.ingest.schedule import (
 )
 from broadsheet.ingest.throttle import Throttle, retry_after_until
 from broadsheet.storage import Store
-from broadsheet.storage.ingestion import EntryWrite, IngestStore
+from broadsheet.storage.ingestion import FULL_TEXT_PENDING, EntryWrite, IngestStore
 from broadsheet.types import (
     Author,
     ExtractedArticle,
@@ -188,24 +195,28 @@ class FetchRun:
         content_hash = plan.identity.content_hash
         async with gate:
             try:
-                url, article = await self._article_for(source, plan.entry)
+                url, article, pending = await self._article_for(source, plan.entry)
             except BroadsheetError as e:
                 return EntryWrite(plan.key, plan.entry, content_hash, error=str(e))
-        return EntryWrite(plan.key, plan.entry, content_hash, url, article)
+        return EntryWrite(plan.key, plan.entry, content_hash, url, article, error=pending)
 
-    async def _article_for(self, source: Source, entry: FeedEntry) -> tuple[str, ExtractedArticle]:
-        """The entry's article: its page extracted, or the feed's own content when that fails."""
+    async def _article_for(
+        self, source: Source, entry: FeedEntry
+    ) -> tuple[str, ExtractedArticle, str | None]:
+        """The entry's article: its page extracted, or the feed's own content when that fails;
+        then also a note (when the page may answer later) that makes the next fetch try again."""
         page_error: BroadsheetError | None = None
         if entry.link and source.full_text:
             try:
-                return entry.link, await self._page_article(entry.link, entry)
+                return entry.link, await self._page_article(entry.link, entry), None
             except (FetchError, ExtractionError) as e:
                 page_error = e
         content = entry.content_html or entry.summary
         if not content:
             raise page_error or ExtractionError("the entry has no link and no content")
         url = entry.link or entry.guid or f"urn:broadsheet:entry:{entry.guid or entry.title}"
-        return url, _article_from_feed(entry, content)
+        pending = f"{FULL_TEXT_PENDING}: {page_error}" if _passing(page_error) else None
+        return url, _article_from_feed(entry, content), pending
 
     async def _page_article(self, link: str, entry: FeedEntry) -> ExtractedArticle:
         assert self.robots is not None and self.extract_call is not None
@@ -221,6 +232,16 @@ class FetchRun:
             log.exception("extraction failed", extra={"url": response.url})
             raise ExtractionError(f"extraction failed: {e.__class__.__name__}: {e}") from e
         return _with_feed_metadata(article, entry)
+
+
+def _passing(error: BroadsheetError | None) -> bool:
+    """Whether a page's failure may pass (a timeout, a dropped connection, a server error or a
+    rate limit), as a refusal, a block, an oversized page or a 404 will not."""
+    if not isinstance(error, FetchError) or isinstance(error, (BlockedAddress, TooLarge)):
+        return False
+    if isinstance(error, HTTPStatusError):
+        return error.status >= 500 or error.status in (408, 429)
+    return "robots.txt" not in str(error)
 
 
 def _pause_reason(error: BaseException | None, count: int, limit: int) -> str | None:

@@ -113,3 +113,17 @@ def test_topic_filter_takes_labels_too(store: Store) -> None:
     about = store.search.search(SearchQuery("goal", topic="hortensia quill"))
     assert [h.article.id for h in about.hits] == [ids["author"]]
     assert store.search.search(SearchQuery("goal", topic="world")).total == 0
+
+
+def test_a_common_word_orders_title_matches_then_newest(store: Store) -> None:
+    from broadsheet.storage.search import SearchIndex
+
+    if store.engine.dialect.name != "sqlite":
+        pytest.skip("only FTS5's bm25 counts every match first")
+    many = _save(store, 3, "Report", "Lava lava lava lava lava.")
+    once = _save(store, 2, "Update", "Lava once, among many other words of the day.")
+    titled = _save(store, 1, "Lava nears the town", "It moves.")
+    common = SearchIndex(store.engine, candidates=3)  # every recent article has it: common
+    assert [h.article.id for h in common.search(SearchQuery("lava")).hits] == [titled, once, many]
+    ranked = SearchIndex(store.engine, candidates=3, common_share=1.0)
+    assert [h.article.id for h in ranked.search(SearchQuery("lava")).hits] == [titled, many, once]

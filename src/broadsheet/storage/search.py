@@ -15,6 +15,7 @@ looks for. Counts stop at ``COUNT_CAP`` for the same reason.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -53,6 +54,8 @@ MARK_START, MARK_END = "\x02", "\x03"
 COUNT_CAP = 1000
 # Matches ranked per query, newest first; more than the pages a capped count lets a reader reach.
 CANDIDATES = 2000
+# A word in more than this share of the newest articles is common: see ``_SQLite``.
+COMMON_SHARE = 0.1
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -96,16 +99,20 @@ class SearchResults:
 
 
 class SearchIndex:
-    def __init__(self, engine: Engine, *, candidates: int = CANDIDATES) -> None:
+    def __init__(
+        self, engine: Engine, *, candidates: int = CANDIDATES, common_share: float = COMMON_SHARE
+    ) -> None:
         self.engine = engine
-        self.candidates = candidates
+        self.candidates, self.common_share = candidates, common_share
 
     @storage_errors("searching")
     def search(self, query: SearchQuery) -> SearchResults:
         if not query.words:
             return SearchResults()
         postgres = self.engine.dialect.name == "postgresql"
-        backend = _Postgres(self.candidates) if postgres else _SQLite(self.candidates)
+        backend = (
+            _Postgres(self.candidates) if postgres else _SQLite(self.candidates, self.common_share)
+        )
         return backend.run(self.engine, query)
 
 
@@ -156,44 +163,74 @@ def _hits(conn: Any, ranked: Any, marks: Any) -> list[SearchHit]:
 
 
 class _SQLite:
+    """FTS5 with bm25. bm25 first counts every match of each word across the whole index, so for
+    a word in more than ``COMMON_SHARE`` of recent articles (where that count costs tens of
+    milliseconds and the word says little anyway) the newest candidates are ordered by whether
+    the title has the words, then newest first, instead."""
+
     fts = table("article_fts", column("rowid"), column("rank"))
+    column_: Any = literal_column("article_fts")
     # Column weights: title, body, author, source.
     bm25 = "bm25(10.0, 1.0, 4.0, 4.0)"
 
-    def __init__(self, candidates: int) -> None:
-        self.candidates = candidates
+    def __init__(self, candidates: int, common_share: float) -> None:
+        self.candidates, self.common_share = candidates, common_share
 
     def run(self, engine: Engine, query: SearchQuery) -> SearchResults:
         match = " ".join('"' + w.replace('"', "") + '"' for w in query.words)
-        fts_col: Any = literal_column("article_fts")
         filters = _filters(query)
         joined = self.fts.join(articles, articles.c.id == self.fts.c.rowid)
         matched = (
             select(self.fts.c.rowid.label("id"))
             .select_from(joined if filters else self.fts)
-            .where(fts_col.op("MATCH")(match), *filters)
+            .where(self.column_.op("MATCH")(match), *filters)
         )
         newest = matched.order_by(self.fts.c.rowid.desc()).limit(self.candidates).subquery()
-        floor = self.fts.c.rowid >= select(func.min(newest.c.id)).scalar_subquery()
-        if filters or query.order == "date":
-            rank = func.bm25(fts_col, 10.0, 1.0, 4.0, 4.0)
-            order = [rank, articles.c.id.desc()] if query.order == "relevance" else [_newest()]
-            ranked = matched.select_from(joined).where(floor).order_by(*order)
-        else:
-            # Unfiltered relevance: FTS5 ranks inside the index, without a join per match.
-            ranked = matched.where(floor, self.fts.c.rank.op("MATCH")(self.bm25))
-            ranked = ranked.order_by(self.fts.c.rank)
-        ranked = ranked.limit(query.limit).offset(query.offset)
-
-        def marks(ids: list[int]) -> Any:
-            return select(
-                self.fts.c.rowid.label("id"),
-                func.highlight(fts_col, 0, MARK_START, MARK_END).label("title"),
-                func.snippet(fts_col, 1, MARK_START, MARK_END, "…", 30).label("snippet"),
-            ).where(fts_col.op("MATCH")(match), self.fts.c.rowid.in_(ids))
-
         with engine.connect() as conn:
-            return SearchResults(_hits(conn, ranked, marks), _count(conn, matched))
+            floor, top, found = conn.execute(
+                select(func.min(newest.c.id), func.max(newest.c.id), func.count())
+            ).one()
+            if not found:
+                return SearchResults()
+            common = found >= self.candidates and found / (top - floor + 1) > self.common_share
+            ranked = self._ranked(query, matched, match, joined, floor=floor, common=common)
+            ranked = ranked.limit(query.limit).offset(query.offset)
+            return SearchResults(_hits(conn, ranked, self._marks(match)), _count(conn, matched))
+
+    def _ranked(self, query: SearchQuery, matched: Any, match: str, joined: Any, *, floor: int,
+                common: bool) -> Any:  # fmt: skip
+        candidates = matched.where(self.fts.c.rowid >= floor)
+        if query.order == "date":  # (``joined`` is the join ``matched`` may have already)
+            return candidates.select_from(joined).order_by(_newest())
+        if common:
+            in_title = (
+                select(self.fts.c.rowid)
+                .where(
+                    self.column_.op("MATCH")(f"{{title}} : ({match})"), self.fts.c.rowid >= floor
+                )
+                .correlate(None)
+            )  # its own scan of the index, not the outer query's row
+            return candidates.order_by(
+                self.fts.c.rowid.in_(in_title).desc(), self.fts.c.rowid.desc()
+            )
+        if _filters(query):
+            rank = func.bm25(self.column_, 10.0, 1.0, 4.0, 4.0)
+            return candidates.order_by(rank, self.fts.c.rowid.desc())
+        # Unfiltered relevance: FTS5 ranks inside the index, without a join per match.
+        return candidates.where(self.fts.c.rank.op("MATCH")(self.bm25)).order_by(self.fts.c.rank)
+
+    def _marks(self, match: str) -> Callable[[list[int]], Any]:
+        def marks(ids: list[int]) -> Any:
+            rowid = self.fts.c.rowid
+            return select(
+                rowid.label("id"),
+                func.highlight(self.column_, 0, MARK_START, MARK_END).label("title"),
+                func.snippet(self.column_, 1, MARK_START, MARK_END, "…", 30).label("snippet"),
+            ).where(  # the range lets FTS5 read only that part of each word's list
+                self.column_.op("MATCH")(match), rowid.in_(ids), rowid.between(min(ids), max(ids))
+            )
+
+        return marks
 
 
 class _Postgres:

@@ -49,3 +49,16 @@ def test_name_discord_counts_only_names_most_members_carry() -> None:
     assert name_discord(a, 3, b, 2) == 1.0 - 0.5  # b's names: none in a; a's: 1 of 2 in b
     assert name_discord(a, 3, Counter({1: 2, 2: 2}), 2) == 0.0
     assert name_discord(Counter(), 3, b, 2) == 0.0  # no names to disagree on
+
+
+def test_a_lone_article_attaches_to_the_nearest_group_within_the_attach_cut() -> None:
+    dist = np.array(
+        [
+            [0.0, 0.2, 0.9, 0.7],
+            [0.2, 0.0, 0.9, 0.7],
+            [0.9, 0.9, 0.0, 0.95],
+            [0.7, 0.7, 0.95, 0.0],
+        ]
+    )
+    assert average_linkage(dist, 0.5).tolist() == [1, 1, 2, 3]
+    assert average_linkage(dist, 0.5, attach_cut=0.8).tolist() == [1, 1, 2, 1]

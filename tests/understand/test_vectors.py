@@ -41,3 +41,12 @@ def test_cosine_and_dot() -> None:
     assert math.isclose(cosine(a, b), 1 / math.sqrt(2))
     assert dot(a, b) == 2.0
     assert cosine({}, b) == 0.0
+
+
+def test_words_are_cut_to_their_prefix_so_word_forms_meet() -> None:
+    dfs = DocumentFrequencies()
+    a = vectorise("Democrats investigate", "", dfs, VectorConfig())
+    b = vectorise("Democratic investigation", "", dfs, VectorConfig())
+    assert set(a) == set(b) == {"democra", "investi"}
+    whole = vectorise("Democrats investigate", "", dfs, VectorConfig(prefix=None))
+    assert set(whole) == {"democrat", "investigate"}

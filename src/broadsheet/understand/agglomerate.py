@@ -9,7 +9,9 @@ merge time on the groups as they stand; a refused pair stays apart while either 
 grow, and is judged again once it has.
 
 Otherwise plain average linkage (the Lance-Williams update of the mean distance), stopped at the
-cut, on a neighbourhood of at most a few dozen articles, so the quadratic matrix costs little.
+cut, on a neighbourhood of at most a few dozen articles, so the quadratic matrix costs little;
+then an optional second stage attaches the articles left alone to the nearest group formed (a
+tight core first, then what clings to it).
 """
 
 from __future__ import annotations
@@ -60,10 +62,11 @@ def average_linkage(
     cut: float,
     names: Sequence[Sequence[int]] | None = None,
     veto: NameVeto | None = None,
+    attach_cut: float | None = None,
 ) -> NDArray[np.int32]:
     """Cluster labels 1..k from merging the closest groups while their mean distance is at most
     ``cut``; with ``names`` (per article) and ``veto``, pairs of groups that name different things
-    are skipped."""
+    are skipped; then, with ``attach_cut``, articles left alone join their nearest group."""
     n = len(dist)
     d = np.array(dist, dtype=np.float64)
     np.fill_diagonal(d, np.inf)
@@ -77,7 +80,24 @@ def average_linkage(
             blocked[i, j] = blocked[j, i] = True
             continue
         _merge(d, blocked, groups, i, j)
+    if attach_cut is not None:
+        _attach(d, groups, attach_cut)
     return _labels(groups.members, n)
+
+
+def _attach(d: FloatArray, groups: _Groups, cut: float) -> None:
+    """Each article left alone joins the nearest group of two or more within ``cut``: a lone
+    report is more often a different angle on a story than a story of its own, and needs less
+    evidence to join a group already formed than two groups need to become one."""
+    cores = np.array([len(g) >= 2 for g in groups.members])
+    if not cores.any():
+        return
+    for i in [i for i, g in enumerate(groups.members) if len(g) == 1]:
+        row = np.where(cores, d[i], np.inf)
+        j = int(np.argmin(row))
+        if row[j] <= cut:
+            groups.members[j].append(i)
+            groups.members[i] = []
 
 
 def _refused(groups: _Groups, i: int, j: int, veto: NameVeto) -> bool:

@@ -77,11 +77,14 @@ def cluster_neighbourhood(
     crowding: float,
     names: Sequence[Sequence[int]] | None = None,
     veto: NameVeto | None = None,
+    attach: float | None = None,
 ) -> NDArray[np.int32]:
     """Average-linkage cluster labels (1..k) for the articles of one neighbourhood; ``names``
-    holds each article's name ids for the ``veto``."""
+    holds each article's name ids for the ``veto``; an article left alone joins the nearest group
+    it scores ``attach`` with."""
     scale = np.sqrt(np.outer(density, density))
     scores = np.maximum(sims - crowding * scale, 0.0)
     dist = 1.0 / (1.0 + scores)
     dist = (dist + dist.T) / 2.0
-    return average_linkage(dist, 1.0 / (1.0 + threshold), names, veto)
+    attach_cut = None if attach is None else 1.0 / (1.0 + attach)
+    return average_linkage(dist, 1.0 / (1.0 + threshold), names, veto, attach_cut)

@@ -70,11 +70,13 @@ class StoryAssignment:
 
 @dataclass(frozen=True, slots=True)
 class StoryConfig:
-    """The knobs. Only ``threshold``, ``crowding`` and ``neighbours`` were tuned (on AllSides
-    train). ``name_veto`` (None turns it off) compares the names in each article's title and
-    first ``name_lead`` characters."""
+    """The knobs. Only ``threshold``, ``crowding``, ``neighbours`` and ``attach`` were tuned (on
+    AllSides train). ``name_veto`` (None turns it off) compares the names in each article's title
+    and first ``name_lead`` characters; an article left alone joins the nearest group of two or
+    more it scores ``attach`` with (None: never)."""
 
     threshold: float = 0.08
+    attach: float | None = 0.05
     crowding: float = 0.8
     neighbours: int = 5
     density_prior: float = 0.15
@@ -169,6 +171,7 @@ class StoryClusterer:
             crowding=self.config.crowding,
             names=[d.names for d in hood],
             veto=self.config.name_veto,
+            attach=self.config.attach,
         )
         self._docs[entry.key] = entry
         self._order.append(entry.key)

@@ -8,14 +8,30 @@ host that saves an article changes it for every web process.
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, func, select
 
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles, picks, source_standing, sources, stories
 
-__all__ = ["content_version"]
+__all__ = ["ContentVersion", "content_version"]
+
+
+class ContentVersion(NamedTuple):
+    """Marks that move on with each kind of change (compared whole, or per kind)."""
+
+    newest_article: int | None
+    newest_story: int | None
+    story_change: datetime | None
+    picks: int
+    newest_pick: int | None
+    standings: int
+    standing_change: datetime | None
+    standing_total: float | None
+    sources: int
+    newest_source: int | None
 
 
 def _version_query() -> Any:
@@ -37,8 +53,8 @@ def _version_query() -> Any:
 
 
 @storage_errors("reading the content version")
-def content_version(engine: Engine) -> tuple[Any, ...]:
+def content_version(engine: Engine) -> ContentVersion:
     """Changes when an article arrives, a story is made or changed (gains members, merges),
     a pick is made or removed, a standing is set, or a source is added or removed."""
     with engine.connect() as conn:
-        return tuple(conn.execute(_version_query()).one())
+        return ContentVersion(*conn.execute(_version_query()).one())

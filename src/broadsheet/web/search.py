@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
 from broadsheet.storage.search import MARK_END, MARK_START, SearchQuery
+from broadsheet.storage.versions import content_version
+from broadsheet.types import Source
 from broadsheet.web.auth import _bs
 from broadsheet.web.pages import render
 
@@ -40,6 +42,20 @@ def _start(day: date | None) -> datetime | None:
     return datetime.combine(day, time(), UTC) if day else None
 
 
+def _source_choices(request: Request) -> list[Source]:
+    """The sources for the filter, read again when sources are added or removed or a minute has
+    passed (a renamed source shows within the minute): reading hundreds of them was a fifth of a
+    search page."""
+    broadsheet = _bs(request)
+    minute = broadsheet.now().replace(second=0, microsecond=0)
+    version = content_version(broadsheet.store.engine)
+    key = (version.sources, version.newest_source, minute)
+    cached: tuple[Any, list[Source]] | None = getattr(request.app.state, "source_choices", None)
+    if cached is None or cached[0] != key:
+        cached = request.app.state.source_choices = (key, broadsheet.list_sources())
+    return cached[1]
+
+
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request, q: str = "", source: str = "", topic: str = "",
@@ -61,6 +77,6 @@ def search_page(
     results = gate_search(request, broadsheet.store.search.search(query), query.words)
     return render(
         request, "search.html", q=q, query=query, results=results, page=page,
-        has_next=results.total > page * PAGE_SIZE, sources=broadsheet.list_sources(),
+        has_next=results.total > page * PAGE_SIZE, sources=_source_choices(request),
         since=since, until=until, lang=lang, topic=topic, source=source,
     )  # fmt: skip

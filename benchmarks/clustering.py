@@ -9,7 +9,11 @@ precision/recall/F1, ARI, wall time and articles/s.
 Speed: a synthetic replay of N articles (drawn from a fixed vocabulary with story structure and a
 clock advancing so that about ``--window`` articles stay in the time window) at 10k/100k/(1M).
 
+Pools: AllSides train cut into disjoint pools of 300 stories (about the size of val), each
+clustered on its own; the mean B-cubed figures are what the choices in ``StoryConfig`` were made on.
+
     uv run python benchmarks/clustering.py quality
+    uv run python benchmarks/clustering.py pools --pools 8
     uv run python benchmarks/clustering.py speed --sizes 10000 100000
 """
 
@@ -182,6 +186,28 @@ def quality(args: argparse.Namespace) -> dict[str, list[tuple[object, ...]]]:
     return {name: evaluate(name, items, threshold, None) for name, items in sets.items()}
 
 
+def train_pools(count: int, size: int = 300, seed: int = 7) -> list[list[Item]]:
+    """Disjoint pools of ``size`` AllSides train stories, each shuffled like the other sets."""
+    train = load_allsides("train")
+    stories = sorted({it.gold for it in train})
+    random.Random(seed).shuffle(stories)
+    pools = []
+    for k in range(count):
+        keep = set(stories[k * size : (k + 1) * size])
+        pools.append(shuffled([it for it in train if it.gold in keep]))
+    return pools
+
+
+def pools(args: argparse.Namespace) -> tuple[float, float, float]:
+    scores = []
+    for k, items in enumerate(train_pools(args.pools)):
+        scores.append(bcubed([it.gold for it in items], cluster_ours(items)))
+        print(f"pool {k}: P={scores[-1][0]:.3f} R={scores[-1][1]:.3f} F1={scores[-1][2]:.3f}")
+    p, r, f = (sum(s[i] for s in scores) / len(scores) for i in range(3))
+    print(f"mean over {len(scores)} pools: P={p:.3f} R={r:.3f} F1={f:.3f}", flush=True)
+    return p, r, f
+
+
 def synthetic_stream(n: int, per_day: int, seed: int = SEED):  # type: ignore[no-untyped-def]
     """Synthetic articles: stories of 1-12 articles drawn from story-specific and common words."""
     rng = random.Random(seed)
@@ -237,12 +263,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="what", required=True)
     q = sub.add_parser("quality")
     q.add_argument("--train", action="store_true", help="also score AllSides train")
+    pl = sub.add_parser("pools")
+    pl.add_argument("--pools", type=int, default=8, help="disjoint 300-story pools (at most 8)")
     s = sub.add_parser("speed")
     s.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     s.add_argument("--window", type=int, default=100_000, help="articles in the time window")
     args = parser.parse_args(argv)
     if args.what == "quality":
         quality(args)
+    elif args.what == "pools":
+        pools(args)
     else:
         speed(args)
     return 0

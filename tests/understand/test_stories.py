@@ -124,3 +124,31 @@ def test_undated_streams_are_capped_by_count() -> None:
     for i in range(12):
         clusterer.assign(StoryDoc(i, f"Headline{i}", f"Body{i} words"))
     assert clusterer.window_size == 5
+
+
+def title_defence(opponent: str, city: str, n: int) -> tuple[str, str]:
+    return (
+        f"Klitschko keeps heavyweight titles, stops {opponent} in {city} ({n})",
+        f"Wladimir Klitschko retained his heavyweight titles by stopping {opponent} in {city}. "
+        "The champion dominated the heavyweight title fight from the first round.",
+    )
+
+
+def two_fights() -> list[StoryDoc]:
+    """Two title defences: every topic word shared, only the opponent and the city differ."""
+    rahman = [title_defence("Rahman", "Mannheim", i) for i in range(4)]
+    thompson = [title_defence("Thompson", "Bern", i) for i in range(4)]
+    pairs = [p for pair in zip(rahman, thompson, strict=True) for p in pair]
+    return docs(pairs + FILLER)
+
+
+def test_two_events_of_one_kind_are_kept_apart_by_their_names() -> None:
+    stories = feed(StoryClusterer(), two_fights())
+    assert len({stories[i] for i in (0, 2, 4, 6)}) == 1
+    assert len({stories[i] for i in (1, 3, 5, 7)}) == 1
+    assert stories[0] != stories[1]
+
+
+def test_without_the_name_veto_the_two_events_become_one_story() -> None:
+    stories = feed(StoryClusterer(StoryConfig(name_veto=None)), two_fights())
+    assert stories[0] == stories[1]

@@ -43,6 +43,9 @@ def article_json(article: Article, *, body: bool = True) -> dict[str, Any]:
             if article.lead_image
             else None
         ),
+        "enclosures": [
+            {"url": e.url, "type": e.type, "length": e.length} for e in article.enclosures
+        ],
     }
     if body:
         data["text"] = article.text

@@ -11,6 +11,7 @@ from datetime import datetime
 __all__ = [
     "Article",
     "Author",
+    "Enclosure",
     "ExtractedArticle",
     "FeedEntry",
     "FetchReport",
@@ -64,6 +65,7 @@ class ExtractedArticle:
     lead_image: LeadImage | None = None
     attribution: str | None = None
     truncated: bool = False
+    enclosures: tuple[Enclosure, ...] = ()  # from the feed entry, not the page
 
     @property
     def word_count(self) -> int:
@@ -73,6 +75,32 @@ class ExtractedArticle:
     def reading_minutes(self) -> int:
         """Reading time at 230 words a minute, at least one minute for any text."""
         return max(1, round(self.word_count / 230)) if self.text else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    """A file an entry carries (a podcast's audio, a photo): its address, media type and size in
+    bytes, as the feed gives them."""
+
+    url: str
+    type: str | None = None
+    length: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """``audio``, ``video``, ``image`` or ``file``, from the media type or the address."""
+        major = (self.type or "").split("/", 1)[0]
+        if major in ("audio", "video", "image"):
+            return major
+        suffix = self.url.rsplit("?", 1)[0].rsplit(".", 1)[-1].lower()
+        return _KIND_BY_SUFFIX.get(suffix, "file")
+
+
+_KIND_BY_SUFFIX = {
+    "mp3": "audio", "m4a": "audio", "ogg": "audio", "opus": "audio", "wav": "audio",
+    "mp4": "video", "webm": "video", "mov": "video", "m4v": "video",
+    "jpg": "image", "jpeg": "image", "png": "image", "gif": "image", "webp": "image",
+}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +115,7 @@ class FeedEntry:
     authors: tuple[str, ...] = ()
     published: datetime | None = None
     updated: datetime | None = None
-    enclosures: tuple[str, ...] = ()
+    enclosures: tuple[Enclosure, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +171,7 @@ class Article:
     lead_image: LeadImage | None = None
     attribution: str | None = None
     word_count: int = 0
+    enclosures: tuple[Enclosure, ...] = ()
 
     @property
     def reading_minutes(self) -> int:

@@ -43,7 +43,9 @@ def test_rss20_details() -> None:
     assert entry.published == datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     assert entry.authors == ("Sam Banker",)
     assert entry.content_html == "<p>The central bank held rates <b>again</b>.</p>"
-    assert entry.enclosures == ("https://daily.example/rates.mp3",)
+    assert [(e.url, e.kind) for e in entry.enclosures] == [
+        ("https://daily.example/rates.mp3", "audio")
+    ]
     assert len(feed.entries) == 2  # type: ignore[attr-defined]
 
 
@@ -59,7 +61,9 @@ def test_json_feed_details() -> None:
     feed = parse("jsonfeed11.json")
     first, second = feed.entries  # type: ignore[attr-defined]
     assert first.authors == ("Kim Astronomer",)
-    assert first.enclosures == ("https://json.example/moon.jpg",)
+    assert [(e.url, e.kind) for e in first.enclosures] == [
+        ("https://json.example/moon.jpg", "image")
+    ]
     assert first.published == datetime(2026, 11, 22, 18, 0, tzinfo=UTC)
     assert second.guid == "2" and second.summary == "Plain text."
     assert parse("jsonfeed10.json").entries[0].authors == ("Solo Writer",)  # type: ignore[attr-defined]
@@ -78,3 +82,17 @@ def test_json_feed_details() -> None:
 def test_not_a_feed(content: bytes, reason: str) -> None:
     with pytest.raises(NotAFeed, match=reason):
         parse_feed(content, url="https://x.example/feed")
+
+
+def test_enclosures_keep_type_and_size_and_only_web_addresses() -> None:
+    document = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Pod</title>
+<item><title>Episode</title><link>https://pod.example/1</link>
+<enclosure url="https://pod.example/1.mp3" length="4096" type="audio/mpeg"/>
+<enclosure url="javascript:alert(1)" length="1" type="audio/mpeg"/>
+<enclosure url="https://pod.example/cover" length="big" type="image/png"/></item>
+</channel></rss>"""
+    [entry] = parse_feed(document, url="https://pod.example/feed").entries
+    assert [(e.url, e.type, e.length, e.kind) for e in entry.enclosures] == [
+        ("https://pod.example/1.mp3", "audio/mpeg", 4096, "audio"),
+        ("https://pod.example/cover", "image/png", None, "image"),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import inspect
 from broadsheet.exceptions import NotFound, StorageError
 from broadsheet.storage import Store
 from broadsheet.storage.schema import include_object, metadata
-from broadsheet.types import Author, ExtractedArticle, LeadImage
+from broadsheet.types import Author, Enclosure, ExtractedArticle, LeadImage
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -60,6 +61,19 @@ def test_article_round_trip_keeps_metadata_and_aware_times(store: Store) -> None
     assert article.published == NOW - timedelta(hours=1)
     assert article.published is not None and article.published.tzinfo is not None
     assert article.word_count == 5
+
+
+def test_enclosures_round_trip(store: Store) -> None:
+    files = (
+        Enclosure("https://a.example/show.mp3", "audio/mpeg", 1234),
+        Enclosure("https://a.example/p"),
+    )
+    saved = store.save_article(replace(_article(), enclosures=files), url="https://a.example/2",
+                               source_id=None, now=NOW)  # fmt: skip
+    assert store.get_article(saved.id).enclosures == files
+    plain = store.save_article(replace(_article(), text="Other words entirely here."),
+                               url="https://a.example/3", source_id=None, now=NOW)  # fmt: skip
+    assert store.get_article(plain.id).enclosures == ()
 
 
 def test_same_article_is_stored_once(store: Store) -> None:

@@ -213,3 +213,25 @@ def test_a_page_that_fails_for_now_is_tried_again_and_replaces_the_summary(
     clock.advance(hours=2)
     run(broadsheet, all_sources=True)
     assert hits(server, "/articles/") == before + 1  # fetched in full: not again
+
+
+def test_an_entrys_files_are_kept_with_its_article(
+    broadsheet: Broadsheet, server: LocalServer, clock: Clock
+) -> None:
+    base = server.url("").rstrip("/")
+    slug, title, body = STORIES[0]
+    document = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Pod</title><item>'
+        f"<title>{title}</title><link>{base}/articles/{slug}</link><guid>g1</guid>"
+        f'<enclosure url="https://cdn.example/{slug}.mp3" length="2048" type="audio/mpeg"/>'
+        f"</item></channel></rss>"
+    )
+    server.routes["/pod.xml"] = Reply(document.encode(), headers=RSS)
+    site(server, rss([], base))
+    broadsheet.store.add_source(server.url("/pod.xml"), now=clock())
+    assert run(broadsheet).new_articles == 1
+    [article] = broadsheet.list_articles()
+    assert body.split(". ")[0] in article.text  # the page was fetched and extracted
+    assert [(e.url, e.length, e.kind) for e in article.enclosures] == [
+        (f"https://cdn.example/{slug}.mp3", 2048, "audio")
+    ]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import calendar
 import json
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from broadsheet.exceptions import NotAFeed
-from broadsheet.types import FeedEntry, ParsedFeed
+from broadsheet.types import Enclosure, FeedEntry, ParsedFeed
 
 __all__ = ["parse_feed"]
 
@@ -59,7 +60,9 @@ def _struct_time(value: time.struct_time | None) -> datetime | None:
 def _xml_entry(entry: Any) -> FeedEntry:
     content = entry.get("content") or []
     authors = tuple(a.get("name", "") for a in entry.get("authors", []) if a.get("name"))
-    enclosures = tuple(e.get("href") for e in entry.get("enclosures", []) if e.get("href"))
+    enclosures = _enclosures(
+        (e.get("href"), e.get("type"), e.get("length")) for e in entry.get("enclosures", [])
+    )
     return FeedEntry(
         guid=entry.get("id") or None,
         link=entry.get("link") or None,
@@ -118,8 +121,23 @@ def _json_entry(item: dict[str, Any]) -> FeedEntry:
         authors=names,
         published=_iso(item.get("date_published") or item.get("date_modified")),
         updated=_iso(item.get("date_modified")),
-        enclosures=tuple(a["url"] for a in attachments if isinstance(a, dict) and a.get("url")),
+        enclosures=_enclosures(
+            (a.get("url"), a.get("mime_type"), a.get("size_in_bytes"))
+            for a in attachments
+            if isinstance(a, dict)
+        ),
     )
+
+
+def _enclosures(found: Iterable[tuple[Any, Any, Any]]) -> tuple[Enclosure, ...]:
+    """Web addresses only (a feed may name anything); a size that is no number is left out."""
+    kept = []
+    for url, media_type, length in found:
+        if not isinstance(url, str) or not url.lower().startswith(("https://", "http://")):
+            continue
+        size = int(length) if str(length or "").strip().isdigit() else None
+        kept.append(Enclosure(url, str(media_type)[:100] if media_type else None, size))
+    return tuple(kept[:20])
 
 
 _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

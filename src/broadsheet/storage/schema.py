@@ -126,6 +126,7 @@ articles = Table(
     Column("modified", UTCDateTime()),
     Column("language", String(16)),
     Column("lead_image", JSON),
+    Column("enclosures", JSON),  # (0016) the feed entry's files: [{url, type, length}]
     Column("attribution", Text),
     Column("html", Text, nullable=False),
     Column("text", Text, nullable=False),

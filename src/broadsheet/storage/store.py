@@ -29,7 +29,15 @@ from broadsheet.storage.schema import articles, sources, story_articles, users
 from broadsheet.storage.search import SearchIndex
 from broadsheet.storage.signals import SignalStore
 from broadsheet.storage.stories import StoryStore
-from broadsheet.types import Article, Author, ExtractedArticle, LeadImage, Source, User
+from broadsheet.types import (
+    Article,
+    Author,
+    Enclosure,
+    ExtractedArticle,
+    LeadImage,
+    Source,
+    User,
+)
 
 __all__ = ["SavedArticle", "Store", "text_hash"]
 
@@ -297,6 +305,7 @@ def _article_values(extracted: ExtractedArticle, digest: str) -> dict[str, Any]:
         "modified": extracted.modified,
         "language": extracted.language,
         "lead_image": asdict(image) if image else None,
+        "enclosures": [asdict(e) for e in extracted.enclosures] or None,
         "attribution": extracted.attribution,
         "html": extracted.html,
         "text": extracted.text,
@@ -343,6 +352,7 @@ def _article(row: Row[Any]) -> Article:
         modified=row.modified,
         language=row.language,
         lead_image=LeadImage(**image) if image else None,
+        enclosures=tuple(Enclosure(**e) for e in row.enclosures or ()),
         attribution=row.attribution,
         word_count=row.word_count,
     )

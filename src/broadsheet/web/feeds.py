@@ -17,7 +17,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from broadsheet.extract.sanitize import sanitize_html
-from broadsheet.types import Article
+from broadsheet.types import Article, Enclosure
 from broadsheet.web.pages import _bs
 
 __all__ = ["FeedMeta", "render_feed", "router"]
@@ -83,6 +83,10 @@ def render_feed(
                 entry.dc.dc_creator(author.name)
         if content := _content(article, full):
             entry.content(content, type="CDATA" if fmt == "rss" else "html")
+        if fmt == "rss" and article.enclosures:  # RSS allows one; in Atom feedgen would drop
+            first = article.enclosures[0]  # the rel="enclosure" (see above), so Atom has none
+            entry.enclosure(first.url, str(first.length or 0),
+                            first.type or "application/octet-stream")  # fmt: skip
     document: bytes = generator.atom_str() if fmt == "atom" else generator.rss_str()
     return document.decode()
 
@@ -103,6 +107,8 @@ def _json_feed(meta: FeedMeta, articles: Sequence[Article], *, base: str, full: 
             item["content_html"] = content
         else:
             item["content_text"] = _summary(article)
+        if article.enclosures:
+            item["attachments"] = [_attachment(e) for e in article.enclosures]
         items.append(item)
     document = {
         "version": "https://jsonfeed.org/version/1.1",
@@ -112,6 +118,14 @@ def _json_feed(meta: FeedMeta, articles: Sequence[Article], *, base: str, full: 
         "items": items,
     }
     return json.dumps(document, ensure_ascii=False, indent=1)
+
+
+def _attachment(enclosure: Enclosure) -> dict[str, object]:
+    media_type = enclosure.type or "application/octet-stream"
+    found: dict[str, object] = {"url": enclosure.url, "mime_type": media_type}
+    if enclosure.length:
+        found["size_in_bytes"] = enclosure.length
+    return found
 
 
 def _respond(request: Request, fmt: str, title: str, articles: Sequence[Article]) -> Response:

@@ -22,7 +22,8 @@ _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 CSRF_COOKIE = "bs_csrf"
 CSP = (
-    "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' https: data:; media-src 'self' https:; "
+    "style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; "
     "connect-src 'self'; manifest-src 'self'; worker-src 'self'"
 )

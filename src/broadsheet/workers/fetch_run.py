@@ -259,6 +259,7 @@ def _with_feed_metadata(article: ExtractedArticle, entry: FeedEntry) -> Extracte
         title=article.title or entry.title,
         published=article.published or entry.published,
         authors=article.authors or tuple(Author(a) for a in entry.authors),
+        enclosures=entry.enclosures,
     )
 
 
@@ -274,4 +275,5 @@ def _article_from_feed(entry: FeedEntry, content_html: str) -> ExtractedArticle:
         published=entry.published,
         modified=entry.updated,
         url=entry.link,
+        enclosures=entry.enclosures,
     )

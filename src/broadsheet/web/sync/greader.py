@@ -153,6 +153,10 @@ def _item(article: Article, read: bool, starred: bool) -> dict[str, Any]:
         "categories": categories,
         "origin": {"streamId": f"feed/{article.source_id}", "title": article.source_title or ""},
         "summary": {"content": sanitize_html(article.html) if article.html else ""},
+        "enclosure": [
+            {"href": e.url, "type": e.type or "", "length": str(e.length or "")}
+            for e in article.enclosures
+        ],
     }
 
 

@@ -86,7 +86,17 @@ def _entry(article: Article, user: User, read: bool, starred: bool) -> dict[str,
         "author": ", ".join(a.name for a in article.authors),
         "starred": starred,
         "reading_time": article.reading_minutes,
-        "enclosures": [],
+        "enclosures": [
+            {
+                "id": article.id * 100 + i,
+                "user_id": user.id,
+                "entry_id": article.id,
+                "url": e.url,
+                "mime_type": e.type or "",
+                "size": e.length or 0,
+            }
+            for i, e in enumerate(article.enclosures)
+        ],
         "tags": [],
     }
 

@@ -10,7 +10,6 @@ import functools
 import logging
 import secrets
 import smtplib
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -84,29 +83,24 @@ class SmtpMailer:
 
 @dataclass
 class LoginThrottle:
-    """At most ``limit`` failed sign-ins per key (an address, a client) in a sliding window."""
+    """At most ``limit`` failed sign-ins per key (an address, a client) in a sliding window,
+    counted in the database so that every web process sees the same failures."""
 
+    store: Store
     now: Callable[[], datetime]
     limit: int = 5
     window: timedelta = timedelta(minutes=15)
-    _failures: dict[str, deque[datetime]] = field(default_factory=dict)
 
     def blocked(self, *keys: str) -> bool:
-        return any(len(self._recent(k)) >= self.limit for k in keys)
+        since = self.now() - self.window
+        return self.store.accounts.count_login_failures(keys, since=since) >= self.limit
 
     def fail(self, *keys: str) -> None:
-        for key in keys:
-            self._recent(key).append(self.now())
+        now = self.now()
+        self.store.accounts.record_login_failure(keys, now=now, forget=now - self.window)
 
     def clear(self, key: str) -> None:
-        self._failures.pop(key, None)
-
-    def _recent(self, key: str) -> deque[datetime]:
-        times = self._failures.setdefault(key, deque())
-        cutoff = self.now() - self.window
-        while times and times[0] <= cutoff:
-            times.popleft()
-        return times
+        self.store.accounts.clear_login_failures(key)
 
 
 @dataclass
@@ -124,7 +118,7 @@ class Accounts:
                 f"not {self.settings.registration!r}"
             )
         window = timedelta(seconds=self.settings.login_window_seconds)
-        self.throttle = LoginThrottle(self.now, self.settings.login_attempts, window)
+        self.throttle = LoginThrottle(self.store, self.now, self.settings.login_attempts, window)
 
     # -- sign-up -------------------------------------------------------------------------------
 

@@ -66,3 +66,19 @@ def test_invitations_are_single_use(store: Store) -> None:
     assert store.accounts.spend_invitation("inv", now=NOW)
     assert not store.accounts.spend_invitation("inv", now=NOW)
     assert store.accounts.invitation_role("inv", now=NOW) is None
+
+
+def test_failed_sign_ins_are_counted_per_key_and_forgotten(store: Store) -> None:
+    keys = ("email:ada@example.org", "client:abc")
+    for minute in range(3):
+        store.accounts.record_login_failure(
+            keys, now=NOW + timedelta(minutes=minute), forget=NOW - timedelta(hours=1)
+        )
+    store.accounts.record_login_failure(("client:abc",), now=NOW, forget=NOW - timedelta(hours=1))
+    assert store.accounts.count_login_failures(keys, since=NOW - timedelta(minutes=1)) == 4
+    assert store.accounts.count_login_failures(("email:ada@example.org",), since=NOW) == 2
+    store.accounts.clear_login_failures("client:abc")
+    assert store.accounts.count_login_failures(keys, since=NOW - timedelta(minutes=1)) == 3
+    later = NOW + timedelta(hours=2)  # a new failure drops those older than the window
+    store.accounts.record_login_failure(("x",), now=later, forget=later - timedelta(hours=1))
+    assert store.accounts.count_login_failures(keys, since=NOW - timedelta(days=1)) == 0

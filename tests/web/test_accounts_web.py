@@ -76,6 +76,19 @@ def test_login_attempts_are_limited_per_address(tmp_path: Path, clock: Clock) ->
     broadsheet.close()
 
 
+def test_failed_sign_ins_count_across_processes(tmp_path: Path, clock: Clock) -> None:
+    first = make_app(tmp_path, clock, login_attempts=2, login_window_seconds=600)
+    second = make_app(tmp_path, clock, login_attempts=2, login_window_seconds=600)  # same database
+    new_reader(first).sign_up("ada@example.org")
+    assert new_reader(first).sign_in("ada@example.org", "wrong password!").status_code == 400
+    assert new_reader(second).sign_in("ada@example.org", "wrong password!").status_code == 400
+    assert new_reader(first).sign_in("ada@example.org").status_code == 429
+    clock.advance(seconds=601)
+    assert new_reader(second).sign_in("ada@example.org").status_code == 303
+    first.close()
+    second.close()
+
+
 def test_closed_and_invitation_only_registration(tmp_path: Path, clock: Clock) -> None:
     broadsheet = make_app(tmp_path, clock, registration="invite")
     admin = new_reader(broadsheet)

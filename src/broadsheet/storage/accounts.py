@@ -7,6 +7,7 @@ database lets nobody sign in as anyone.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,13 @@ from sqlalchemy.exc import IntegrityError
 
 from broadsheet.exceptions import NotFound, StorageError
 from broadsheet.storage.errors import storage_errors
-from broadsheet.storage.schema import invitations, password_resets, sessions, users
+from broadsheet.storage.schema import (
+    invitations,
+    login_failures,
+    password_resets,
+    sessions,
+    users,
+)
 from broadsheet.types import User
 
 __all__ = ["ROLES", "AccountStore", "ResetRequest", "token_hash"]
@@ -227,6 +234,35 @@ class AccountStore:
                 invitations.update().where(_open_invitation(token, now)).values(used_at=now)
             ).rowcount
         return bool(spent)
+
+    # -- failed sign-ins -----------------------------------------------------------------------
+
+    @storage_errors("counting failed sign-ins")
+    def count_login_failures(self, keys: Sequence[str], *, since: datetime) -> int:
+        """The most failures any one of ``keys`` had since ``since``."""
+        counts = [0]
+        with self.engine.connect() as conn:
+            for key in keys:
+                query = select(func.count()).where(
+                    login_failures.c.key_hash == token_hash(key), login_failures.c.at > since
+                )
+                counts.append(int(conn.execute(query).scalar() or 0))
+        return max(counts)
+
+    @storage_errors("recording a failed sign-in")
+    def record_login_failure(self, keys: Sequence[str], *, now: datetime, forget: datetime) -> None:
+        """One failure for each key; failures older than ``forget`` are dropped meanwhile."""
+        with self.engine.begin() as conn:
+            conn.execute(login_failures.delete().where(login_failures.c.at <= forget))
+            conn.execute(login_failures.insert(),
+                         [{"key_hash": token_hash(k), "at": now} for k in keys])  # fmt: skip
+
+    @storage_errors("clearing failed sign-ins")
+    def clear_login_failures(self, key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                login_failures.delete().where(login_failures.c.key_hash == token_hash(key))
+            )
 
 
 def _open_invitation(token: str, now: datetime) -> Any:

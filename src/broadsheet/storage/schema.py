@@ -400,3 +400,14 @@ article_labels = Table(
     Column("at", UTCDateTime(), nullable=False),  # the article's published (or stored) time
     Index("ix_article_labels_key_at", "key", "at"),
 )
+
+# -- Sign-in throttle (0017): failed sign-ins per key, shared by every web process --------------
+
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hash", String(64), nullable=False),  # sha256 of "email:…" or "client:…"
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_login_failures_key_hash_at", "key_hash", "at"),
+)

@@ -210,11 +210,10 @@ def article_context(
 ) -> ArticleContext:
     """What the reading view shows around an article (empty while it waits for its story)."""
     reader = reader or StoryReader(store)
-    placed = store.stories.story_of(article_id)
+    placed = store.stories.placement(article_id)
     if placed is None:
         return ArticleContext(None, (), (), ())
-    story_id, group = placed
-    story = store.stories.resolve(story_id)
+    story, group = placed
     copies: tuple[Article, ...] = ()
     if group is not None:
         ids = [i for i in store.stories.copies_of(group) if i != article_id]

@@ -54,8 +54,8 @@ MARK_START, MARK_END = "\x02", "\x03"
 COUNT_CAP = 1000
 # Matches ranked per query, newest first; more than the pages a capped count lets a reader reach.
 CANDIDATES = 2000
-# A word in more than this share of the newest articles is common: see ``_SQLite``.
-COMMON_SHARE = 0.1
+# A word in more than this share (one in fifty) of the newest articles is common: see ``_SQLite``.
+COMMON_SHARE = 0.02
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -164,7 +164,7 @@ def _hits(conn: Any, ranked: Any, marks: Any) -> list[SearchHit]:
 
 class _SQLite:
     """FTS5 with bm25. bm25 first counts every match of each word across the whole index, so for
-    a word in more than ``COMMON_SHARE`` of recent articles (where that count costs tens of
+    a word in more than ``COMMON_SHARE`` of recent articles (where that count costs up to tens of
     milliseconds and the word says little anyway) the newest candidates are ordered by whether
     the title has the words, then newest first, instead."""
 

@@ -157,6 +157,24 @@ class StoryStore:
             row = conn.execute(query).first()
         return None if row is None else (row.story_id, row.syndication_group)
 
+    @storage_errors("reading an article's story")
+    def placement(self, article_id: int) -> tuple[Story, int | None] | None:
+        """The live story an article is in (following merges) and its syndication group, or None
+        while it waits: ``story_of`` and ``resolve`` in one query for the reading view."""
+        query = (
+            select(stories, story_articles.c.syndication_group.label("group_id"))
+            .join(story_articles, story_articles.c.story_id == stories.c.id)
+            .where(story_articles.c.article_id == article_id)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        story = _story(row)
+        if story.merged_into is not None:
+            story = self.resolve(story.id)
+        return story, row.group_id
+
     @storage_errors("counting syndicated copies")
     def copies_of(self, syndication_group: int) -> list[int]:
         """Article ids in a syndication group, oldest first."""

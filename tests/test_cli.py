@@ -31,6 +31,8 @@ def test_init_then_empty_export_and_sources(
     assert capsys.readouterr().out == ""
     assert main(["--data-dir", str(tmp_path), "sources", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
+    assert main(["--data-dir", str(tmp_path), "expire"]) == 0
+    assert capsys.readouterr().out == "removed 0 expired articles\n"
 
 
 def test_add_reports_failures_per_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

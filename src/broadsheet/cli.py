@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     fetch = commands.add_parser("fetch", help="fetch every due source once")
     fetch.add_argument("--all", action="store_true", help="fetch every source, due or not")
 
+    commands.add_parser(
+        "expire", help="remove articles older than their source's retention (saved ones stay)"
+    )
+
     sources = commands.add_parser("sources", help="list sources and their health")
     sources.add_argument("--format", choices=["table", "json"], default="table")
 
@@ -145,6 +149,17 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     if labelled:
         print(f"labelled {labelled} articles with their topics")
     broadsheet.close()
+    return 0
+
+
+def cmd_expire(args: argparse.Namespace) -> int:
+    """What ``serve`` does every hour, for installs that fetch from cron."""
+    broadsheet = _open(args)
+    try:
+        removed = broadsheet.expire_articles()
+    finally:
+        broadsheet.close()
+    print(f"removed {removed} expired articles")
     return 0
 
 
@@ -323,6 +338,7 @@ COMMANDS = {
     "db": cmd_db,
     "add": cmd_add,
     "fetch": cmd_fetch,
+    "expire": cmd_expire,
     "sources": cmd_sources,
     "import-opml": cmd_import_opml,
     "export-opml": cmd_export_opml,

@@ -64,6 +64,7 @@ class Settings:
     trial_days: int = 14
     webhook_secret: str | None = None
     webhook_tolerance_seconds: int = 300
+    retention_days: int = 0  # articles older than this are removed (0: kept forever)
 
     @property
     def resolved_database_url(self) -> str:

@@ -196,6 +196,13 @@ class Broadsheet:
         count: int = self._assigner.assign_pending(limit=limit)
         return count
 
+    def expire_articles(self) -> int:
+        """Remove the articles past their source's retention (or the site-wide ``retention_days``;
+        saved articles stay); returns how many."""
+        return self.store.retention.expire(
+            now=self.now(), default_days=self.settings.retention_days
+        )
+
     def label_articles(self, *, limit: int = 500) -> int:
         """Give every stored article without them its sections and named entities (for topic
         pages and follows); returns how many were labelled."""

@@ -146,6 +146,7 @@ class Source:
     created_at: datetime | None = None
     items_per_day: float | None = None
     paused_reason: str | None = None
+    retention_days: int | None = None  # None: the site-wide setting
 
 
 @dataclass(frozen=True, slots=True)

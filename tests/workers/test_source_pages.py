@@ -92,5 +92,12 @@ def test_settings_form_and_retry_button(app: tuple[TestClient, Broadsheet], cloc
     assert not changed.full_text and changed.status == "paused"
     bad = client.post(f"/sources/{source.id}/settings", data={**form, "interval_minutes": "1"})
     assert bad.status_code == 400 and "number of minutes" in bad.text
+    short = client.post(f"/sources/{source.id}/settings", data={**form, "retention_days": "3"})
+    assert short.status_code == 400 and "7 days or more" in short.text
+    kept = client.post(f"/sources/{source.id}/settings", data={**form, "retention_days": "30"})
+    assert (
+        "Articles kept</dt><dd>30 days" in kept.text
+        and bs.get_source(source.id).retention_days == 30
+    )
     listing = client.get("/sources").text
     assert "One News" in listing and "paused by the operator" in listing

@@ -42,6 +42,7 @@ class KnownEntry:
     updated: datetime | None
     article_id: int | None
     full_text_pending: bool = False  # stored from the feed's text while its page failed for now
+    expired: bool = False  # its article was removed by retention: never fetched again
 
 
 def content_hash(entry: FeedEntry) -> str:
@@ -83,6 +84,8 @@ def _match(identity: EntryIdentity, known: Sequence[KnownEntry]) -> KnownEntry |
 
 
 def _action(entry: FeedEntry, identity: EntryIdentity, known: KnownEntry) -> str:
+    if known.expired:
+        return "unchanged"  # retention removed its article on purpose
     if known.article_id is None:
         return "new"  # stored before without an article (its page failed): try again
     if known.full_text_pending:

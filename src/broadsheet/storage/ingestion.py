@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from broadsheet.exceptions import NotFound, StorageError
 from broadsheet.ingest.entries import EntryIdentity, KnownEntry
 from broadsheet.storage.errors import storage_errors
+from broadsheet.storage.retention import EXPIRED
 from broadsheet.storage.schema import articles, entries, sources
 from broadsheet.storage.store import (
     SavedArticle,
@@ -40,6 +41,7 @@ class SourceSettings:
     interval_seconds: int | None
     full_text: bool
     paused: bool
+    retention_days: int | None = None  # None: the site-wide setting
 
 
 class IngestStore:
@@ -167,6 +169,7 @@ class IngestStore:
             values: dict[str, Any] = {
                 "title": settings.title, "category": settings.category,
                 "interval_seconds": settings.interval_seconds, "full_text": settings.full_text,
+                "retention_days": settings.retention_days,
             }  # fmt: skip
             if settings.paused and row.status != "paused":
                 values.update(status="paused", paused_reason="paused by the operator")
@@ -199,6 +202,7 @@ class IngestStore:
             entries.c.id, entries.c.key, entries.c.guid, entries.c.link, entries.c.content_hash,
             entries.c.updated, entries.c.article_id,
             func.coalesce(entries.c.error, "").startswith(FULL_TEXT_PENDING),
+            func.coalesce(entries.c.error, "").startswith(EXPIRED),
         ).where(
             entries.c.source_id == source_id,
             or_(entries.c.guid.in_(guids), entries.c.link.in_(links),
@@ -206,7 +210,7 @@ class IngestStore:
         )  # fmt: skip
         with self.engine.connect() as conn:
             return [
-                KnownEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]))
+                KnownEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]))
                 for r in conn.execute(query)
             ]
 

@@ -84,6 +84,7 @@ sources = Table(
     Column("paused_reason", Text),
     Column("lease_owner", Text),
     Column("lease_expires_at", UTCDateTime()),
+    Column("retention_days", Integer),  # (0018) None: the site-wide setting
     Index("ix_sources_next_fetch_at", "next_fetch_at"),
 )
 

@@ -25,6 +25,7 @@ from broadsheet.storage.membership import MembershipStore
 from broadsheet.storage.picks import CurationStore
 from broadsheet.storage.read_marks import ReadMarks
 from broadsheet.storage.reading import ReadingStore
+from broadsheet.storage.retention import RetentionStore
 from broadsheet.storage.schema import articles, sources, story_articles, users
 from broadsheet.storage.search import SearchIndex
 from broadsheet.storage.signals import SignalStore
@@ -73,6 +74,7 @@ class Store:
         self.curation = CurationStore(engine)
         self.membership = MembershipStore(engine)
         self.labels = LabelStore(engine)
+        self.retention = RetentionStore(engine)
 
     @classmethod
     def open(cls, url: str, *, migrate: bool = True) -> Store:
@@ -378,4 +380,5 @@ def _source(row: Row[Any]) -> Source:
         created_at=row.created_at,
         items_per_day=row.items_per_day,
         paused_reason=row.paused_reason,
+        retention_days=row.retention_days,
     )

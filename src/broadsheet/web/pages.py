@@ -15,6 +15,7 @@ from broadsheet.core import Broadsheet
 from broadsheet.exceptions import BroadsheetError, NotFound
 from broadsheet.ingest.opml import MAX_OPML_BYTES, ImportResult, parse_opml
 from broadsheet.storage.ingestion import SourceSettings
+from broadsheet.storage.retention import MIN_RETENTION_DAYS
 from broadsheet.web.security import csrf_token, csrf_valid
 
 __all__ = ["install_error_pages", "router"]
@@ -32,6 +33,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
     context.setdefault("csrf_token", csrf_token(request))
     if template in ("sources.html", "source.html"):
         context.setdefault("manages_sources", may_manage_sources(request))
+        context.setdefault("site_retention", _bs(request).settings.retention_days)
     response: Response = request.app.state.templates.TemplateResponse(
         request, template, context, status_code=status_code
     )
@@ -205,20 +207,25 @@ def import_progress(request: Request, job_id: str) -> Response:
 def source_settings(
     request: Request, source_id: int, csrf: str = Form(""), title: str = Form(""),
     category: str = Form(""), interval_minutes: str = Form(""), full_text: str = Form(""),
-    paused: str = Form(""),
+    paused: str = Form(""), retention_days: str = Form(""),
 ) -> Response:  # fmt: skip
     if not csrf_valid(request, csrf):
         return render(request, "error.html", status_code=403, message=FORM_EXPIRED)
-    minutes = interval_minutes.strip()
+    minutes, days = interval_minutes.strip(), retention_days.strip()
+    error = None
     if minutes and not (minutes.isdigit() and 5 <= int(minutes) <= 10080):
-        source = _bs(request).get_source(source_id)
         error = "The interval is a number of minutes from 5 to 10080 (a week)."
+    elif days and not (days.isdigit() and (int(days) == 0 or int(days) >= MIN_RETENTION_DAYS)):
+        error = f"Articles are kept for {MIN_RETENTION_DAYS} days or more (0: for ever)."
+    if error:
+        source = _bs(request).get_source(source_id)
         return render(request, "source.html", status_code=400, source=source, articles=[],
                       error=error)  # fmt: skip
     settings = SourceSettings(
         title=title.strip() or None, category=category.strip() or None,
         interval_seconds=int(minutes) * 60 if minutes else None,
         full_text=bool(full_text), paused=bool(paused),
+        retention_days=int(days) if days else None,
     )  # fmt: skip
     _bs(request).update_source(source_id, settings)
     return RedirectResponse(f"/sources/{source_id}?saved=1", status_code=303)

@@ -1,14 +1,17 @@
 """The background story loop: places newly stored articles in stories every few seconds, and
-labels them with their topics."""
+labels them with their topics; every hour, removes the articles past their retention."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime, timedelta
 
 from broadsheet.core import Broadsheet
 
 __all__ = ["assign_stories_forever"]
+
+EXPIRE_EVERY = timedelta(hours=1)
 
 log = logging.getLogger(__name__)
 
@@ -16,11 +19,17 @@ log = logging.getLogger(__name__)
 async def assign_stories_forever(
     broadsheet: Broadsheet, *, interval: float = 5.0, ticks: int | None = None
 ) -> None:
-    """Assign and label waiting articles every ``interval`` seconds (``ticks`` bounds the runs,
-    for tests)."""
+    """Assign and label waiting articles every ``interval`` seconds, and remove expired ones
+    every hour (``ticks`` bounds the runs, for tests)."""
     done = 0
+    expired_at: datetime | None = None
     while ticks is None or done < ticks:
         try:
+            if expired_at is None or broadsheet.now() - expired_at >= EXPIRE_EVERY:
+                expired_at = broadsheet.now()
+                removed = await asyncio.to_thread(broadsheet.expire_articles)
+                if removed:
+                    log.info("removed %d expired articles", removed)
             placed = await asyncio.to_thread(broadsheet.assign_stories)
             if placed:
                 log.info("placed %d articles in stories", placed)

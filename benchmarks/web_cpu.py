@@ -38,7 +38,7 @@ async def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--pages", default="home,story,article,search")
     args = parser.parse_args()
-    broadsheet = make_broadsheet(load_settings(database_url=args.database), migrate=False)
+    broadsheet = make_broadsheet(load_settings(database_url=args.database))
     listed = addresses(broadsheet.store, random.Random(7), datetime.now(UTC))
     transport = httpx.ASGITransport(app=create_app(broadsheet))
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:

@@ -56,3 +56,18 @@ def test_a_source_page_has_a_follow_button(broadsheet: Broadsheet) -> None:
             "next": f"/sources/{source.id}"}  # fmt: skip
     assert "Following ✓" in reader.post("/follow", form, headers=HX).text
     assert "Following ✓" in reader.get(f"/sources/{source.id}").text
+
+
+def test_a_search_can_be_followed_and_fills_following(broadsheet: Broadsheet) -> None:
+    add_article(broadsheet, 1, "Volcano erupts", "Lava reached the sea.")
+    add_article(broadsheet, 2, "Budget vote", "Parliament delayed the vote.")
+    reader = new_reader(broadsheet)
+    reader.sign_up("ada@example.org")
+    page = reader.get("/search", params={"q": "lava"}).text
+    assert "Follow “lava”" in page and 'name="kind" value="search"' in page
+    form = {"kind": "search", "key": "lava", "label": "“lava”", "next": "/search?q=lava"}
+    assert "Following ✓" in reader.post("/follow", form, headers=HX).text
+    assert "Following ✓" in reader.get("/search", params={"q": "lava"}).text
+    following = reader.get("/").text.split('id="following-h"')[1].split('id="latest-h"')[0]
+    assert "Volcano erupts" in following and "Budget vote" not in following
+    assert 'href="/feeds/search.atom?q=lava"' in reader.get("/settings").text

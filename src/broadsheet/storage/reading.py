@@ -1,4 +1,5 @@
-"""What each reader keeps: saved articles, reading history, follows (sources, topics, people)."""
+"""What each reader keeps: saved articles, reading history, follows (sources, topics, people,
+searches)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from broadsheet.types import Article
 
 __all__ = ["FOLLOW_KINDS", "Follow", "ReadingStore"]
 
-FOLLOW_KINDS = ("source", "topic", "entity")
+FOLLOW_KINDS = ("source", "topic", "entity", "search")
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,13 +139,13 @@ def offline_page(request: Request) -> Response:
 def _following(broadsheet: Broadsheet, user_id: int, limit: int = 8) -> list[Article]:
     """Newest from followed sources, sections and people, organisations and places: by the
     articles' labels, and for a followed name also by full-text search (a name typed in Settings
-    may be one the labeller has not picked out)."""
+    may be one the labeller has not picked out); and the newest matches of followed searches."""
     follows = broadsheet.store.reading.list_follows(user_id)
     keys = [f.key for f in follows if f.kind in ("topic", "entity")]
     source_ids = [int(f.key) for f in follows if f.kind == "source" and f.key.isdigit()]
     found = {a.id: a for a in broadsheet.store.labels.list_following(keys, source_ids, limit=limit)}
     for follow in follows:
-        if follow.kind == "entity":
+        if follow.kind in ("entity", "search"):
             query = SearchQuery(follow.key, order="date", limit=4)
             hits = broadsheet.store.search.search(query).hits
             found.update((h.article.id, h.article) for h in hits)

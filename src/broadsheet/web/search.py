@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from broadsheet.storage.search import MARK_END, MARK_START, SearchQuery
 from broadsheet.storage.versions import content_version
 from broadsheet.types import Source
-from broadsheet.web.auth import _bs
+from broadsheet.web.auth import _bs, viewer
 from broadsheet.web.pages import render
 
 __all__ = ["marked", "router"]
@@ -79,4 +79,14 @@ def search_page(
         request, "search.html", q=q, query=query, results=results, page=page,
         has_next=results.total > page * PAGE_SIZE, sources=_source_choices(request),
         since=since, until=until, lang=lang, topic=topic, source=source,
+        following=_follows_search(request, q.strip()),
     )  # fmt: skip
+
+
+def _follows_search(request: Request, words: str) -> bool:
+    """Whether the signed-in reader follows this search (its newest matches fill Following)."""
+    user = viewer(request)
+    if user is None or not words:
+        return False
+    follows = _bs(request).store.reading.list_follows(user.id)
+    return any(f.kind == "search" and f.key == words for f in follows)

@@ -110,8 +110,8 @@ def test_reader_journey(browser: Any, live: str, tmp_path: Path) -> None:
     ui.goto("/")
     assert page.is_visible("text=The clearest account of the eruption")
 
-    for path in ("/saved", "/history", "/settings", "/sources", "/topics/science", "/reset",
-                 "/search?q=volcano&order=date"):  # fmt: skip
+    for path in ("/saved", "/history", "/settings", "/settings/tokens", "/sources", "/topics",
+                 "/topics/science", "/reset", "/search?q=volcano&order=date"):  # fmt: skip
         ui.goto(path)
 
     # Offline: the service worker and the saved copy carry the article.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI, Request
 
-from broadsheet.web import admin, auth, library, pwa, search, topics
+from broadsheet.web import admin, auth, library, pwa, search, tokens, topics
 from broadsheet.web.security import verify_csrf
 
 __all__ = ["install"]
@@ -24,6 +24,6 @@ def install(app: FastAPI) -> None:
     env.globals["viewer"] = auth.viewer
     env.globals["theme_of"] = _theme
     env.filters["marked"] = search.marked
-    for module in (auth, library, topics, search, admin, pwa):
+    for module in (auth, library, topics, tokens, search, admin, pwa):
         app.include_router(module.router)
     auth.install(app)

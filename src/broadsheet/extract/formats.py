@@ -35,6 +35,7 @@ def _jsonable(value: Any) -> Any:
 
 def to_json(article: ExtractedArticle) -> str:
     data = _jsonable(asdict(article))
+    del data["enclosures"]  # an entry's files come from its feed, never from the page
     data["word_count"] = article.word_count
     data["reading_minutes"] = article.reading_minutes
     return json.dumps(data, ensure_ascii=False, indent=2)

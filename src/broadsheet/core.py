@@ -208,6 +208,8 @@ class Broadsheet:
         pages and follows); returns how many were labelled."""
         from broadsheet.workers.label_run import default_labeller, label_pending
 
+        if self._assigner is not None and not self._assigner.lead.acquire():
+            return 0  # another process leads the story stage, and labels with it
         if self._labeller is None:
             self._labeller = default_labeller()
         return label_pending(self.store, self._labeller, limit=limit)

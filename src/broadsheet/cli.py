@@ -59,6 +59,14 @@ def _parser() -> argparse.ArgumentParser:
         "--id", help="this worker's name (restarted under it, it takes back its leases)"
     )
 
+    backfill = commands.add_parser("backfill", help="store the articles of web archives (WARC)")
+    backfill.add_argument("files", nargs="+", type=Path, metavar="FILE.warc[.gz]")
+    backfill.add_argument(
+        "--engine", choices=["ray", "local"], default="ray",
+        help="ray (default; RAY_ADDRESS names a cluster) or local processes",
+    )  # fmt: skip
+    backfill.add_argument("--workers", type=int, help="parallel extractions (default: cores)")
+
     export = commands.add_parser("export", help="write every stored article")
     export.add_argument("--format", choices=["jsonl"], default="jsonl")
 
@@ -160,6 +168,28 @@ def cmd_expire(args: argparse.Namespace) -> int:
     finally:
         broadsheet.close()
     print(f"removed {removed} expired articles")
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    from broadsheet.workers.backfill import ArchiveExtract, run_backfill
+
+    def progress(done: ArchiveExtract) -> None:
+        print(f"{done.path}: {done.pages} pages, {len(done.articles)} articles, "
+              f"{len(done.failures)} failed")  # fmt: skip
+
+    broadsheet = _open(args)
+    try:
+        report = run_backfill(
+            broadsheet.store, args.files, now=broadsheet.now, engine=args.engine,
+            workers=args.workers, progress=progress,
+        )  # fmt: skip
+    finally:
+        broadsheet.close()
+    for where, reason in report.failures[:50]:
+        print(f"failed  {where}: {reason}", file=sys.stderr)
+    print(f"files: {report.files}, pages: {report.pages}, new articles: {report.stored}, "
+          f"already stored: {report.duplicates}, failed: {len(report.failures)}")  # fmt: skip
     return 0
 
 
@@ -339,6 +369,7 @@ COMMANDS = {
     "add": cmd_add,
     "fetch": cmd_fetch,
     "expire": cmd_expire,
+    "backfill": cmd_backfill,
     "sources": cmd_sources,
     "import-opml": cmd_import_opml,
     "export-opml": cmd_export_opml,

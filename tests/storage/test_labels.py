@@ -95,3 +95,10 @@ def test_a_story_takes_the_section_most_of_its_articles_are_in(store: Store) -> 
     store.labels.record([(a, labels[a.id]) for a in store.labels.pending()])
     assert store.labels.story_sections([first, second]) == {first: "sport"}
     assert store.labels.story_sections([]) == {}
+
+
+def test_popular_counts_only_the_newest_labelled_articles(store: Store) -> None:
+    ids = [_save(store, n) for n in (1, 2, 3)]
+    store.labels.record([(a, [SCIENCE]) for a in store.labels.pending()])
+    counts = store.labels.popular(since=NOW - timedelta(days=7), newest=2)
+    assert [(c.key, c.articles) for c in counts] == [("science", 2)] and len(ids) == 3

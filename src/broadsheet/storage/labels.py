@@ -126,13 +126,19 @@ class LabelStore:
         return newest[::-1][:limit]
 
     @storage_errors("counting topics")
-    def popular(self, *, since: datetime, limit: int = 30) -> list[TopicCount]:
-        """Sections and entities by how many articles since ``since`` carry them."""
+    def popular(
+        self, *, since: datetime, limit: int = 30, newest: int = 20_000
+    ) -> list[TopicCount]:
+        """Sections and entities by how many articles since ``since`` carry them, among the
+        ``newest`` labelled articles (a bound on the rows counted, however big the store)."""
+        with self.engine.connect() as conn:
+            top = conn.execute(select(func.max(article_labels.c.article_id))).scalar() or 0
         count = func.count().label("n")
         query = (
             select(article_labels.c.kind, article_labels.c.key, func.max(article_labels.c.name),
                    count)
-            .where(article_labels.c.at >= since, article_labels.c.kind != "none")
+            .where(article_labels.c.article_id > top - newest, article_labels.c.at >= since,
+                   article_labels.c.kind != "none")
             .group_by(article_labels.c.kind, article_labels.c.key)
             .order_by(count.desc(), article_labels.c.key)
             .limit(limit)

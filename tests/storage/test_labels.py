@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from broadsheet.storage import Store
-from broadsheet.types import ExtractedArticle
 from broadsheet.understand.topics import Label
+from tests.storage.articles import NOW, save_numbered
 
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 SCIENCE = Label("section", "science", "Science")
 QUILL = Label("person", "hortensia quill", "Hortensia Quill")
 
 
-def _save(store: Store, n: int, source_id: int | None = None, section: str | None = None) -> int:
-    article = ExtractedArticle(
-        title=f"Title {n}", text=f"Body {n}", html=f"<p>Body {n}</p>", section=section,
-        published=NOW - timedelta(hours=n),
-    )  # fmt: skip
-    return store.save_article(
-        article, url=f"https://x.example/{n}", source_id=source_id, now=NOW
-    ).id
-
-
 def test_pending_articles_are_labelled_once(store: Store) -> None:
-    first, second = _save(store, 1, section="Science"), _save(store, 2)
+    first, second = save_numbered(store, 1, section="Science"), save_numbered(store, 2)
     pending = store.labels.pending()
     assert [(a.id, a.title, a.section) for a in pending] == [
         (first, "Title 1", "Science"), (second, "Title 2", None),
@@ -39,7 +28,7 @@ def test_pending_articles_are_labelled_once(store: Store) -> None:
 
 
 def test_topic_pages_list_newest_first_and_name_the_topic(store: Store) -> None:
-    ids = [_save(store, n) for n in (3, 1, 2)]
+    ids = [save_numbered(store, n) for n in (3, 1, 2)]
     store.labels.record([(a, [SCIENCE]) for a in store.labels.pending()])
     assert [a.id for a in store.labels.list_articles("Science")] == [ids[1], ids[2], ids[0]]
     assert [a.id for a in store.labels.list_articles("science", limit=1, offset=1)] == [ids[2]]
@@ -49,10 +38,10 @@ def test_topic_pages_list_newest_first_and_name_the_topic(store: Store) -> None:
 
 def test_following_merges_topics_and_sources_newest_first(store: Store) -> None:
     source, _ = store.add_source("https://a.example/feed", now=NOW, title="A")
-    from_source = _save(store, 1, source_id=source.id)
-    in_topic = _save(store, 2)
-    about_quill = _save(store, 3)
-    _save(store, 4)
+    from_source = save_numbered(store, 1, source_id=source.id)
+    in_topic = save_numbered(store, 2)
+    about_quill = save_numbered(store, 3)
+    save_numbered(store, 4)
     labels = {in_topic: [SCIENCE], about_quill: [QUILL, SCIENCE]}
     store.labels.record([(a, labels.get(a.id, [])) for a in store.labels.pending()])
     assert store.labels.list_following([], []) == []
@@ -64,7 +53,7 @@ def test_following_merges_topics_and_sources_newest_first(store: Store) -> None:
 
 
 def test_popular_counts_recent_labels_only(store: Store) -> None:
-    ids = [_save(store, n) for n in (1, 2, 30 * 24)]
+    ids = [save_numbered(store, n) for n in (1, 2, 30 * 24)]
     store.labels.record([(a, [SCIENCE, QUILL] if a.id == ids[0] else [SCIENCE])
                          for a in store.labels.pending()])  # fmt: skip
     counts = store.labels.popular(since=NOW - timedelta(days=7))
@@ -74,7 +63,11 @@ def test_popular_counts_recent_labels_only(store: Store) -> None:
 
 
 def test_topic_lists_fold_syndicated_copies_and_count_them(store: Store) -> None:
-    original, copy, other = _save(store, 3), _save(store, 2), _save(store, 1)
+    original, copy, other = (
+        save_numbered(store, 3),
+        save_numbered(store, 2),
+        save_numbered(store, 1),
+    )
     story = store.stories.create_story(NOW)
     for article_id in (original, copy):
         store.stories.record_assignment(article_id, story, now=NOW, syndication_group=original)
@@ -87,7 +80,7 @@ def test_topic_lists_fold_syndicated_copies_and_count_them(store: Store) -> None
 
 def test_a_story_takes_the_section_most_of_its_articles_are_in(store: Store) -> None:
     sport = Label("section", "sport", "Sport")
-    ids = [_save(store, n) for n in range(1, 5)]
+    ids = [save_numbered(store, n) for n in range(1, 5)]
     first, second = store.stories.create_story(NOW), store.stories.create_story(NOW)
     for article_id, story in zip(ids, (first, first, first, second), strict=True):
         store.stories.record_assignment(article_id, story, now=NOW)
@@ -98,7 +91,7 @@ def test_a_story_takes_the_section_most_of_its_articles_are_in(store: Store) -> 
 
 
 def test_popular_counts_only_the_newest_labelled_articles(store: Store) -> None:
-    ids = [_save(store, n) for n in (1, 2, 3)]
+    ids = [save_numbered(store, n) for n in (1, 2, 3)]
     store.labels.record([(a, [SCIENCE]) for a in store.labels.pending()])
     counts = store.labels.popular(since=NOW - timedelta(days=7), newest=2)
     assert [(c.key, c.articles) for c in counts] == [("science", 2)] and len(ids) == 3

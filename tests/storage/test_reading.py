@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from broadsheet.storage import Store
-from broadsheet.types import ExtractedArticle
-
-NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-
-
-def _save(store: Store, n: int, source_id: int | None = None, section: str | None = None) -> int:
-    article = ExtractedArticle(
-        title=f"Title {n}", text=f"Body {n}", html=f"<p>Body {n}</p>", section=section,
-        published=NOW - timedelta(hours=n),
-    )  # fmt: skip
-    return store.save_article(
-        article, url=f"https://x.example/{n}", source_id=source_id, now=NOW
-    ).id
+from tests.storage.articles import NOW, save_numbered
 
 
 def test_saved_articles_newest_saved_first(store: Store) -> None:
     user = store.accounts.create_user("ada@example.org", "h", now=NOW)
-    a, b = _save(store, 1), _save(store, 2)
+    a, b = save_numbered(store, 1), save_numbered(store, 2)
     store.reading.save(user.id, a, now=NOW)
     store.reading.save(user.id, b, now=NOW + timedelta(minutes=1))
     store.reading.save(user.id, b, now=NOW + timedelta(minutes=2))  # idempotent
@@ -35,7 +23,7 @@ def test_saved_articles_newest_saved_first(store: Store) -> None:
 
 def test_history_keeps_the_last_read(store: Store) -> None:
     user = store.accounts.create_user("ada@example.org", "h", now=NOW)
-    a, b = _save(store, 1), _save(store, 2)
+    a, b = save_numbered(store, 1), save_numbered(store, 2)
     store.reading.record_read(user.id, a, now=NOW)
     store.reading.record_read(user.id, b, now=NOW + timedelta(minutes=1))
     store.reading.record_read(user.id, a, now=NOW + timedelta(minutes=2))

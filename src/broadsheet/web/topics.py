@@ -49,7 +49,7 @@ def topic_page(request: Request, name: str, page: int = 1) -> Response:
     broadsheet = _bs(request)
     key = " ".join(name.split()).lower()
     label = broadsheet.store.labels.describe(key)
-    kind = label.kind if label else ("section" if key in SECTIONS else "person")
+    kind = label.kind if label else ("section" if key in SECTIONS else "")  # "": not seen yet
     title = label.name if label else " ".join(name.split()).title()
     found = broadsheet.store.labels.list_articles(
         key, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
@@ -60,10 +60,10 @@ def topic_page(request: Request, name: str, page: int = 1) -> Response:
         for f in broadsheet.store.reading.list_follows(user.id)
     )
     copies = broadsheet.store.copy_counts([a.id for a in found[:PAGE_SIZE]])
+    kind_name = _KIND_NAMES.get(kind, "Section" if kind == "section" else "Topic")
     return render(request, "topic.html", name=title, key=key, kind=follow_kind(kind),
-                  kind_name=_KIND_NAMES.get(kind, "Section"), articles=found[:PAGE_SIZE],
-                  copies=copies,
-                  page=page, has_next=len(found) > PAGE_SIZE, following=following)  # fmt: skip
+                  kind_name=kind_name, articles=found[:PAGE_SIZE], copies=copies, page=page,
+                  has_next=len(found) > PAGE_SIZE, following=following)  # fmt: skip
 
 
 def _popular(request: Request, broadsheet: Broadsheet) -> list[TopicCount]:

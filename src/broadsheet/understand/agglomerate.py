@@ -22,11 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.cluster.hierarchy import linkage
+from scipy.spatial.distance import squareform
 
 __all__ = ["NameVeto", "average_linkage", "name_discord"]
 
 FloatArray = NDArray[np.float64]
-BoolArray = NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,12 +37,6 @@ class NameVeto:
 
     min_group: int = 3
     max_discord: float = 0.3
-
-
-@dataclass(slots=True)
-class _Groups:
-    members: list[list[int]]
-    names: list[Counter[int]]  # how many members of the group carry each name
 
 
 def name_discord(a: Counter[int], size_a: int, b: Counter[int], size_b: int) -> float:
@@ -66,60 +61,96 @@ def average_linkage(
 ) -> NDArray[np.int32]:
     """Cluster labels 1..k from merging the closest groups while their mean distance is at most
     ``cut``; with ``names`` (per article) and ``veto``, pairs of groups that name different things
-    are skipped; then, with ``attach_cut``, articles left alone join their nearest group."""
+    are skipped; then, with ``attach_cut``, articles left alone join their nearest group.
+
+    SciPy's linkage (compiled) gives the merges; only when one of them is refused is the
+    linkage redone here with the refusals, which is rarer and slower."""
+    check = _Check(names, veto) if names is not None and veto is not None else None
+    members = _scipy_groups(dist, cut, check)
+    if members is None and check is not None:
+        members = _vetoed_groups(dist, cut, check)
+    assert members is not None
+    if attach_cut is not None:
+        members = _attach(dist, members, attach_cut)
+    return _labels(members, len(dist))
+
+
+@dataclass(frozen=True, slots=True)
+class _Check:
+    names: Sequence[Sequence[int]]
+    veto: NameVeto
+
+    def refuses(self, a: list[int], b: list[int]) -> bool:
+        if min(len(a), len(b)) < self.veto.min_group:
+            return False
+        discord = name_discord(self._count(a), len(a), self._count(b), len(b))
+        return discord > self.veto.max_discord
+
+    def _count(self, members: list[int]) -> Counter[int]:
+        return Counter(t for m in members for t in set(self.names[m]))
+
+
+def _scipy_groups(dist: FloatArray, cut: float, check: _Check | None) -> list[list[int]] | None:
+    """The groups below the cut from SciPy's tree, or None when ``check`` refuses a merge."""
+    n = len(dist)
+    groups: dict[int, list[int]] = {i: [i] for i in range(n)}
+    if n > 1:
+        tree = linkage(squareform(dist, checks=False), method="average")
+        for k, (a, b, height, _) in enumerate(tree.tolist()):
+            if height > cut:
+                break
+            left, right = groups.pop(int(a)), groups.pop(int(b))
+            if check is not None and check.refuses(left, right):
+                return None
+            groups[n + k] = left + right
+    return list(groups.values())
+
+
+def _vetoed_groups(dist: FloatArray, cut: float, check: _Check) -> list[list[int]]:
+    """Average linkage step by step, skipping refused pairs until either side changes."""
     n = len(dist)
     d = np.array(dist, dtype=np.float64)
     np.fill_diagonal(d, np.inf)
-    blocked = np.zeros((n, n), dtype=bool)
-    groups = _Groups([[i] for i in range(n)], [Counter(set(ns)) for ns in names or [()] * n])
-    while n > 1:
-        i, j = divmod(int(np.argmin(np.where(blocked, np.inf, d))), n)
-        if not d[i, j] <= cut:
-            break
-        if veto is not None and names is not None and _refused(groups, i, j, veto):
-            blocked[i, j] = blocked[j, i] = True
+    open_ = d.copy()  # d with refused pairs set apart
+    members: list[list[int]] = [[i] for i in range(n)]
+    while True:
+        i, j = divmod(int(np.argmin(open_)), n)
+        if not open_[i, j] <= cut:
+            return [g for g in members if g]
+        if check.refuses(members[i], members[j]):
+            open_[i, j] = open_[j, i] = np.inf
             continue
-        _merge(d, blocked, groups, i, j)
-    if attach_cut is not None:
-        _attach(d, groups, attach_cut)
-    return _labels(groups.members, n)
+        size_i, size_j = len(members[i]), len(members[j])
+        row = (size_i * d[i] + size_j * d[j]) / (size_i + size_j)
+        d[i, :] = d[:, i] = row
+        d[j, :] = d[:, j] = np.inf
+        d[i, i] = np.inf
+        open_[i, :], open_[:, i] = d[i], d[:, i]  # a new group: its refusals are lifted
+        open_[j, :] = open_[:, j] = np.inf
+        members[i] += members[j]
+        members[j] = []
 
 
-def _attach(d: FloatArray, groups: _Groups, cut: float) -> None:
-    """Each article left alone joins the nearest group of two or more within ``cut``: a lone
-    report is more often a different angle on a story than a story of its own, and needs less
-    evidence to join a group already formed than two groups need to become one."""
-    cores = np.array([len(g) >= 2 for g in groups.members])
-    if not cores.any():
-        return
-    for i in [i for i, g in enumerate(groups.members) if len(g) == 1]:
-        row = np.where(cores, d[i], np.inf)
-        j = int(np.argmin(row))
-        if row[j] <= cut:
-            groups.members[j].append(i)
-            groups.members[i] = []
-
-
-def _refused(groups: _Groups, i: int, j: int, veto: NameVeto) -> bool:
-    size_i, size_j = len(groups.members[i]), len(groups.members[j])
-    if min(size_i, size_j) < veto.min_group:
-        return False
-    return name_discord(groups.names[i], size_i, groups.names[j], size_j) > veto.max_discord
-
-
-def _merge(d: FloatArray, blocked: BoolArray, groups: _Groups, i: int, j: int) -> None:
-    """Fold group ``j`` into ``i``: mean distances weighted by size; ``j`` leaves the matrix and
-    ``i``'s refusals are lifted, since it is a new group now."""
-    size_i, size_j = len(groups.members[i]), len(groups.members[j])
-    row = (size_i * d[i] + size_j * d[j]) / (size_i + size_j)
-    d[i, :] = d[:, i] = row
-    d[i, i] = np.inf
-    d[j, :] = d[:, j] = np.inf
-    blocked[i, :] = blocked[:, i] = False
-    groups.members[i].extend(groups.members[j])
-    groups.members[j] = []
-    groups.names[i].update(groups.names[j])
-    groups.names[j] = Counter()
+def _attach(dist: FloatArray, members: list[list[int]], cut: float) -> list[list[int]]:
+    """Each article left alone joins the nearest group of two or more within ``cut`` (mean
+    distance to its members): a lone report is more often a different angle on a story than a
+    story of its own, and needs less evidence to join a group already formed than two groups
+    need to become one."""
+    cores = [g for g in members if len(g) >= 2]
+    alone = [g[0] for g in members if len(g) == 1]
+    if not cores or not alone:
+        return members
+    share = np.zeros((len(dist), len(cores)))
+    for k, group in enumerate(cores):
+        share[group, k] = 1.0 / len(group)
+    means = dist[alone] @ share
+    joined, kept = [list(g) for g in cores], []
+    for i, k, mean in zip(alone, means.argmin(axis=1), means.min(axis=1), strict=True):
+        if mean <= cut:
+            joined[int(k)].append(i)
+        else:
+            kept.append([i])
+    return joined + kept
 
 
 def _labels(members: list[list[int]], n: int) -> NDArray[np.int32]:

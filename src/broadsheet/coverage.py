@@ -116,6 +116,7 @@ def story_coverage(
         organisations=texts.organisations,
         places=texts.places,
         related=reader.related_index.related(store, story, now=now),
+        topics=tuple((t.key, t.name) for t in store.labels.story_topics(story.id)),
     )
 
 

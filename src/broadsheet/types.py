@@ -226,6 +226,7 @@ class StoryCoverage:
     organisations: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     related: tuple[Story, ...] = ()
+    topics: tuple[tuple[str, str], ...] = ()  # (key, name): its sections, then names, most shared
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,3 +95,16 @@ def test_popular_counts_only_the_newest_labelled_articles(store: Store) -> None:
     store.labels.record([(a, [SCIENCE]) for a in store.labels.pending()])
     counts = store.labels.popular(since=NOW - timedelta(days=7), newest=2)
     assert [(c.key, c.articles) for c in counts] == [("science", 2)] and len(ids) == 3
+
+
+def test_a_storys_topics_are_what_its_articles_share(store: Store) -> None:
+    ids = [save_numbered(store, n) for n in (1, 2, 3)]
+    story, alone = store.stories.create_story(NOW), store.stories.create_story(NOW)
+    for article_id in ids[:2]:
+        store.stories.record_assignment(article_id, story, now=NOW)
+    store.stories.record_assignment(ids[2], alone, now=NOW)
+    once = Label("place", "ohio", "Ohio")
+    labels = {ids[0]: [SCIENCE, QUILL, once], ids[1]: [QUILL], ids[2]: [once]}
+    store.labels.record([(a, labels[a.id]) for a in store.labels.pending()])
+    assert store.labels.story_topics(story) == [SCIENCE, QUILL]  # Ohio: one article of two
+    assert store.labels.story_topics(alone) == [once]

@@ -65,3 +65,17 @@ def test_topic_pages_fold_copies_into_also_in(broadsheet: Broadsheet) -> None:
     page = new_reader(broadsheet).get("/topics/sport").text
     assert "Wire story" in page and "Wire story again" not in page
     assert "also in 1 outlet" in page
+
+
+def test_a_story_page_links_to_the_topics_its_articles_share(broadsheet: Broadsheet) -> None:
+    text = "Hortensia Quill won the vote in Ohio. Quill thanked Ohio."
+    ids = [add_article(broadsheet, n, f"Quill wins {n}", text + f" Report {n}.", section="Politics")
+           for n in (1, 2)]  # fmt: skip
+    story = broadsheet.store.stories.create_story(broadsheet.now())
+    for article_id in ids:
+        broadsheet.store.stories.record_assignment(article_id, story, now=broadsheet.now())
+    broadsheet.label_articles()
+    page = new_reader(broadsheet).get(f"/stories/{story}").text
+    chips = page.split('aria-label="Topics of this story"')[1].split("</nav>")[0]
+    assert chips.index('href="/topics/politics"') < chips.index('href="/topics/hortensia%20quill"')
+    assert 'href="/topics/ohio"' in chips

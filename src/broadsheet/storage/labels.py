@@ -167,6 +167,29 @@ class LabelStore:
                     best[story_id] = (n, key)
         return {story_id: key for story_id, (_, key) in best.items()}
 
+    @storage_errors("reading a story's topics")
+    def story_topics(self, story_id: int, *, limit: int = 10) -> list[Label]:
+        """The sections and names the story's articles carry, sections first, then by how many
+        articles share them (a name only one article of several gives is left out)."""
+        count = func.count().label("n")
+        query = (
+            select(article_labels.c.kind, article_labels.c.key,
+                   func.max(article_labels.c.name), count)
+            .select_from(story_articles.join(
+                article_labels, article_labels.c.article_id == story_articles.c.article_id))
+            .where(story_articles.c.story_id == story_id, article_labels.c.kind != "none")
+            .group_by(article_labels.c.kind, article_labels.c.key)
+        )  # fmt: skip
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+            members = conn.execute(
+                select(func.count()).where(story_articles.c.story_id == story_id)
+            ).scalar_one()
+        wanted = 1 if members < 2 else 2
+        rows = [r for r in rows if r[0] == "section" or r[3] >= wanted]
+        rows.sort(key=lambda r: (r[0] != "section", -r[3], r[1]))
+        return [Label(r[0], r[1], r[2]) for r in rows[:limit]]
+
     @storage_errors("reading recent labels")
     def labels_since(self, since: datetime) -> dict[int, list[Label]]:
         """Every label of the articles published (or stored) since ``since``, by article."""

@@ -79,3 +79,17 @@ def test_later_pages_are_not_the_cached_first(broadsheet: Broadsheet) -> None:
     first, second = reader.get("/").text, reader.get("/?page=2").text
     assert "Article number 0<" in first and "Article number 0<" not in second
     assert "Article number 34<" in second and 'rel="prev"' in second
+
+
+def test_latest_folds_copies_and_says_where_else(broadsheet: Broadsheet, clock: Clock) -> None:
+    original = add_article(broadsheet, 2, "Wire: harbour reopens", "Ships sail again today.")
+    copy = add_article(broadsheet, 1, "Harbour reopens (wire)", "Ships sail again today!")
+    story = broadsheet.store.stories.create_story(broadsheet.now())
+    for article_id in (original, copy):
+        broadsheet.store.stories.record_assignment(
+            article_id, story, now=broadsheet.now(), syndication_group=original
+        )
+    clock.advance(minutes=1)
+    latest = new_reader(broadsheet).get("/").text.split('id="latest-h"')[1]
+    assert "Wire: harbour reopens" in latest and "Harbour reopens (wire)" not in latest
+    assert "also in 1 outlet" in latest

@@ -64,6 +64,7 @@ def build_parts(
     found = broadsheet.list_articles(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     context: dict[str, Any] = {
         "articles": found[:PAGE_SIZE], "page": page, "has_next": len(found) > PAGE_SIZE,
+        "copies": broadsheet.store.copy_counts([a.id for a in found[:PAGE_SIZE]]),
         "has_sources": bool(found) or bool(broadsheet.list_sources()),
         "top_stories": [], "picks": [],
     }  # fmt: skip

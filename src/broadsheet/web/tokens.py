@@ -27,8 +27,8 @@ def create_token(request: Request, user: SignedIn, name: str = Form("")) -> Resp
     label = " ".join(name.split())[:80] or "app"
     token, secret = broadsheet.store.api_tokens.create(user.id, label, now=broadsheet.now())
     tokens = broadsheet.store.api_tokens.list_for(user.id)
-    response = render(request, "tokens.html", tokens=tokens, secret=secret, new=token,
-                      base=str(request.base_url).rstrip("/"))  # fmt: skip
+    base = (broadsheet.settings.base_url or str(request.base_url)).rstrip("/")  # behind a proxy
+    response = render(request, "tokens.html", tokens=tokens, secret=secret, new=token, base=base)
     response.headers["Cache-Control"] = "no-store"  # the secret must not linger in a cache
     return response
 

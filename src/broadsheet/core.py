@@ -211,6 +211,8 @@ class Broadsheet:
         if self._assigner is not None and not self._assigner.lead.acquire():
             return 0  # another process leads the story stage, and labels with it
         if self._labeller is None:
+            if not self.store.labels.pending(limit=1):
+                return 0  # nothing to label: the model (seconds to load) can wait
             self._labeller = default_labeller()
         return label_pending(self.store, self._labeller, limit=limit)
 

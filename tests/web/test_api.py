@@ -97,3 +97,19 @@ def test_token_cli_round_trip(
     assert main([*base, "token", "revoke", "ada@example.org", "--id", token_id]) == 0
     assert broadsheet.store.api_tokens.user_for(secret, now=NOW) is None
     assert main([*base, "token", "create", "nobody@example.org"]) == 2
+
+
+def test_topics_and_a_topics_articles(broadsheet: Broadsheet) -> None:
+    broadsheet.label_articles()
+    auth = {"Authorization": f"Bearer {_token(broadsheet)}"}
+    with TestClient(create_app(broadsheet)) as client:
+        topics = client.get("/api/v1/topics", headers=auth).json()
+        science = client.get("/api/v1/topics/science/articles", headers=auth).json()
+        nothing = client.get("/api/v1/topics/sport/articles", headers=auth).json()
+        spec = client.get("/openapi.json").json()
+    assert topics["topics"] == [
+        {"kind": "section", "key": "science", "name": "Science", "articles": 1}
+    ]
+    assert [a["title"] for a in science["articles"]] == ["Hello"]
+    assert nothing == {"articles": []}
+    assert "/api/v1/topics/{key}/articles" in spec["paths"]

@@ -6,6 +6,7 @@ malformed call is answered 422 by validation and never reaches the store.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
@@ -99,6 +100,7 @@ def get_story(request: Request, user: Reader, story_id: int) -> dict[str, Any]:
         "people": list(coverage.people),
         "organisations": list(coverage.organisations),
         "places": list(coverage.places),
+        "topics": [{"key": key, "name": name} for key, name in coverage.topics],
         "articles": [article_json(a, body=False) for a in coverage.articles],
         "outlets": [
             {"source": o.source, "first_at": o.first_at.isoformat(),
@@ -106,6 +108,28 @@ def get_story(request: Request, user: Reader, story_id: int) -> dict[str, Any]:
             for o in coverage.outlets
         ],
     }  # fmt: skip
+
+
+@router.get("/topics")
+def list_topics(
+    request: Request, user: Reader, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> dict[str, Any]:
+    """Sections and the people, organisations and places most in the news this week."""
+    broadsheet = _bs(request)
+    since = broadsheet.now() - timedelta(days=7)
+    counts = broadsheet.store.labels.popular(since=since, limit=limit)
+    return {"topics": [{"kind": c.kind, "key": c.key, "name": c.name, "articles": c.articles}
+                       for c in counts]}  # fmt: skip
+
+
+@router.get("/topics/{key}/articles")
+def topic_articles(
+    request: Request, user: Reader, key: str,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50, offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:  # fmt: skip
+    """A topic's newest articles, without their bodies (syndicated copies folded)."""
+    articles = _bs(request).store.labels.list_articles(key, limit=limit, offset=offset)
+    return {"articles": [article_json(a, body=False) for a in articles]}
 
 
 @router.get("/sources")

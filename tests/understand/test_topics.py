@@ -11,6 +11,7 @@ import numpy.typing as npt
 from broadsheet.understand.topics import _DESCRIPTIONS as DESCRIPTIONS
 from broadsheet.understand.topics import (
     SECTIONS,
+    FullNames,
     Label,
     TopicLabeller,
     article_entities,
@@ -107,3 +108,18 @@ def test_names_that_share_letters_but_not_words_are_both_kept() -> None:
     assert (
         "Florida" in names and "Hurricane Ida" in names
     )  # "ida" is in "florida", not a word of it
+
+
+def test_a_surname_alone_takes_the_full_name_the_stream_gave() -> None:
+    labeller = TopicLabeller(None)
+    found = labeller.label([
+        ("Vote", "President Trump spoke. President Trump left.", None),  # before any full name
+        ("Rally", "Donald Trump spoke in Ohio. Donald Trump left Ohio.", None),
+        ("Vote", "President Trump spoke. President Trump left.", None),
+    ])  # fmt: skip
+    people = [[x.name for x in labels if x.kind == "person"] for labels in found]
+    assert people == [["Trump"], ["Donald Trump"], ["Donald Trump"]]
+    full = FullNames(capacity=1)
+    full.apply([Label("person", "donald trump", "Donald Trump")])
+    full.apply([Label("person", "joe biden", "Joe Biden")])  # full: not learnt
+    assert full.apply([Label("person", "biden", "Biden")]) == [Label("person", "biden", "Biden")]

@@ -9,7 +9,9 @@ declared section we have no name for ("Opinion", "Local") is kept under its own 
 inferred one.
 
 Entities: the people, organisations and places an article names in its headline or more than
-once in its body, sorted into kinds by the cues the story pages use (``story_text.entity_kind``).
+once in its body, sorted into kinds by the cues the story pages use (``story_text.entity_kind``);
+a person named by surname alone takes the full name other articles gave ("Trump" is the "Donald
+Trump" of the rest of the stream).
 
 Hand-written because it is glue: a lookup table, one matrix product and a counter; no library
 does "news sections of this text" offline.
@@ -31,6 +33,7 @@ from broadsheet.understand.text import capitalised_phrases
 __all__ = [
     "SECTIONS",
     "Embed",
+    "FullNames",
     "Label",
     "TopicLabeller",
     "article_entities",
@@ -151,6 +154,38 @@ def _names(text: str) -> list[str]:
     return [name for phrase in capitalised_phrases(text) for name in phrase.split(" and ")]
 
 
+class FullNames:
+    """The full names of people seen so far by surname, so that an article that says only
+    "Trump" is labelled with the "Donald Trump" other articles name (the most often named one
+    wins). Learnt from the stream the labeller sees; bounded."""
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        self.capacity = capacity
+        self._seen: dict[str, Counter[tuple[str, str]]] = {}
+
+    def apply(self, labels: list[Label]) -> list[Label]:
+        self._learn(labels)
+        out: list[Label] = []
+        for label in labels:
+            full = self._best(label) if label.kind == "person" and " " not in label.key else None
+            chosen = Label("person", full[0], full[1]) if full else label
+            if all(chosen.key != o.key for o in out):
+                out.append(chosen)
+        return out
+
+    def _learn(self, labels: list[Label]) -> None:
+        for label in labels:
+            if label.kind != "person" or " " not in label.key:
+                continue
+            surname = label.key.rsplit(" ", 1)[1]
+            if surname in self._seen or len(self._seen) < self.capacity:
+                self._seen.setdefault(surname, Counter())[(label.key, label.name)] += 1
+
+    def _best(self, label: Label) -> tuple[str, str] | None:
+        found = self._seen.get(label.key)
+        return found.most_common(1)[0][0] if found else None
+
+
 class TopicLabeller:
     """Sections and entities of articles; ``embed`` turns texts into unit rows (None: declared
     sections only)."""
@@ -158,6 +193,7 @@ class TopicLabeller:
     def __init__(self, embed: Embed | None) -> None:
         self._embed = embed
         self._prototypes: npt.NDArray[np.float32] | None = None
+        self._full_names = FullNames()
 
     def label(self, items: Sequence[tuple[str, str, str | None]]) -> list[list[Label]]:
         """Labels for each ``(title, text, declared section)``, in order."""
@@ -166,7 +202,7 @@ class TopicLabeller:
         out = []
         for i, (title, text, declared) in enumerate(items):
             sections = _declared(declared) + inferred.get(i, [])
-            out.append(sections + article_entities(title, text))
+            out.append(sections + self._full_names.apply(article_entities(title, text)))
         return out
 
     def _inferred(

@@ -14,7 +14,6 @@ import argparse
 import asyncio
 import random
 import time
-from datetime import UTC, datetime
 
 import httpx
 from web_latency import addresses
@@ -39,7 +38,7 @@ async def main() -> None:
     parser.add_argument("--pages", default="home,story,article,search")
     args = parser.parse_args()
     broadsheet = make_broadsheet(load_settings(database_url=args.database))
-    listed = addresses(broadsheet.store, random.Random(7), datetime.now(UTC))
+    listed = addresses(broadsheet.store, random.Random(7))
     transport = httpx.ASGITransport(app=create_app(broadsheet))
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
         for kind in args.pages.split(","):

@@ -194,6 +194,18 @@ class Store:
         rows.sort(key=lambda r: (r.published or r.created_at, r.id), reverse=True)
         return [_article(r) for r in rows[offset:wanted]]
 
+    @storage_errors("reading syndication groups")
+    def syndication_groups(self, article_ids: list[int]) -> dict[int, int]:
+        """The syndication group of each of these articles that is in one."""
+        if not article_ids:
+            return {}
+        query = select(story_articles.c.article_id, story_articles.c.syndication_group).where(
+            story_articles.c.article_id.in_(article_ids),
+            story_articles.c.syndication_group.is_not(None),
+        )
+        with self.engine.connect() as conn:
+            return {int(r[0]): int(r[1]) for r in conn.execute(query)}
+
     @storage_errors("counting syndicated copies")
     def copy_counts(self, article_ids: list[int]) -> dict[int, int]:
         """How many other articles of each one's syndication group there are (absent: none), for

@@ -4,6 +4,7 @@ GET form, so it works without JavaScript."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
@@ -11,7 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
-from broadsheet.storage.search import MARK_END, MARK_START, SearchQuery
+from broadsheet.core import Broadsheet
+from broadsheet.storage.search import MARK_END, MARK_START, SearchQuery, SearchResults
 from broadsheet.storage.versions import content_version
 from broadsheet.types import Source
 from broadsheet.web.auth import _bs, viewer
@@ -74,13 +76,29 @@ def search_page(
     )  # fmt: skip
     from broadsheet.web.membership import gate_search
 
-    results = gate_search(request, broadsheet.store.search.search(query), query.words)
+    results = _folded(broadsheet, broadsheet.store.search.search(query))
+    results = gate_search(request, results, query.words)
+    copies = broadsheet.store.copy_counts([h.article.id for h in results.hits])
     return render(
-        request, "search.html", q=q, query=query, results=results, page=page,
+        request, "search.html", q=q, query=query, results=results, page=page, copies=copies,
         has_next=results.total > page * PAGE_SIZE, sources=_source_choices(request),
         since=since, until=until, lang=lang, topic=topic, source=source,
         following=_follows_search(request, q.strip()),
     )  # fmt: skip
+
+
+def _folded(broadsheet: Broadsheet, results: SearchResults) -> SearchResults:
+    """One hit for each syndicated story on the page: the best-placed of its copies."""
+    groups = broadsheet.store.syndication_groups([h.article.id for h in results.hits])
+    seen: set[int] = set()
+    hits = []
+    for hit in results.hits:
+        group = groups.get(hit.article.id)
+        if group is None or group not in seen:
+            hits.append(hit)
+        if group is not None:
+            seen.add(group)
+    return replace(results, hits=hits)
 
 
 def _follows_search(request: Request, words: str) -> bool:

@@ -3,8 +3,6 @@ changed part of the page (never a redirect, never cached); without it they redir
 
 from __future__ import annotations
 
-import re
-
 from broadsheet.core import Broadsheet
 from tests.web.readerkit import add_article, new_reader
 
@@ -73,18 +71,3 @@ def test_a_search_can_be_followed_and_fills_following(broadsheet: Broadsheet) ->
     following = reader.get("/").text.split('id="following-h"')[1].split('id="latest-h"')[0]
     assert "Volcano erupts" in following and "Budget vote" not in following
     assert 'href="/feeds/search.atom?q=lava"' in reader.get("/settings").text
-
-
-def test_search_shows_a_syndicated_story_once(broadsheet: Broadsheet) -> None:
-    original = add_article(broadsheet, 2, "Lava reaches the sea", "Lava reached the sea at dawn.")
-    copy = add_article(broadsheet, 1, "Lava at the sea (wire)", "Lava reached the sea at dawn!")
-    add_article(broadsheet, 3, "Lava tour", "A guided lava walk opens.")
-    story = broadsheet.store.stories.create_story(broadsheet.now())
-    for article_id in (original, copy):
-        broadsheet.store.stories.record_assignment(
-            article_id, story, now=broadsheet.now(), syndication_group=original
-        )
-    page = new_reader(broadsheet).get("/search", params={"q": "lava", "order": "date"}).text
-    titles = re.findall(r'<h2><a href="/articles/(\d+)">', page)
-    assert titles.count(str(original)) + titles.count(str(copy)) == 1 and len(titles) == 2
-    assert "also in 1 outlet" in page

@@ -260,3 +260,18 @@ def test_sources_export_as_opml_from_the_web(client: TestClient, broadsheet: Bro
     assert (
         'xmlUrl="https://t.example/feed"' in exported.text and "Tribune &amp; Co" in exported.text
     )
+
+
+def test_search_shows_a_syndicated_story_once(broadsheet: Broadsheet) -> None:
+    original = add_article(broadsheet, 2, "Lava reaches the sea", "Lava reached the sea at dawn.")
+    copy = add_article(broadsheet, 1, "Lava at the sea (wire)", "Lava reached the sea at dawn!")
+    add_article(broadsheet, 3, "Lava tour", "A guided lava walk opens.")
+    story = broadsheet.store.stories.create_story(broadsheet.now())
+    for article_id in (original, copy):
+        broadsheet.store.stories.record_assignment(
+            article_id, story, now=broadsheet.now(), syndication_group=original
+        )
+    page = new_reader(broadsheet).get("/search", params={"q": "lava", "order": "date"}).text
+    titles = re.findall(r'<h2><a href="/articles/(\d+)">', page)
+    assert titles.count(str(original)) + titles.count(str(copy)) == 1 and len(titles) == 2
+    assert "also in 1 outlet" in page

@@ -97,6 +97,10 @@ def test_metrics_for_prometheus(broadsheet: Broadsheet, client: TestClient) -> N
     assert 'broadsheet_sources{status="ok"} 1.0' in response.text
     assert "broadsheet_articles 1.0" in response.text
     assert "broadsheet_stories 0.0" in response.text
+    assert 'broadsheet_backlog{stage="stories"} 1.0' in response.text
+    assert 'broadsheet_backlog{stage="labels"} 1.0' in response.text
+    broadsheet.label_articles()
+    assert 'broadsheet_backlog{stage="labels"} 0.0' in client.get("/metrics").text
 
 
 def test_only_editors_manage_sources_once_accounts_exist(

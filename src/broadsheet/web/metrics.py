@@ -1,5 +1,6 @@
 """Prometheus ``/metrics``: what the store holds (sources by status, articles, live stories,
-accounts) read at scrape time, plus the process's own metrics, through prometheus-client."""
+accounts, articles waiting for story assignment and for labels) read at scrape time, plus the
+process's own metrics, through prometheus-client."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from broadsheet.core import Broadsheet
-from broadsheet.storage.schema import articles, sources, stories, users
+from broadsheet.storage.schema import articles, sources, stories, story_articles, users
 
 __all__ = ["router"]
 
 router = APIRouter()
+BACKLOG_CAP = 10_000
 
 
 class StoreCollector(Collector):
@@ -38,7 +40,11 @@ class StoreCollector(Collector):
                     select(func.count()).where(stories.c.merged_into.is_(None))
                 ).scalar_one(),
                 "users": conn.execute(select(func.count()).select_from(users)).scalar_one(),
+                "placed": conn.execute(
+                    select(func.count()).select_from(story_articles)
+                ).scalar_one(),
             }
+        waiting_labels = len(self.broadsheet.store.labels.pending(limit=BACKLOG_CAP, text_chars=0))
         status = GaugeMetricFamily("broadsheet_sources", "Sources by status", labels=["status"])
         for name in ("ok", "error", "paused"):
             status.add_metric([name], by_status.get(name, 0))
@@ -46,6 +52,14 @@ class StoreCollector(Collector):
         yield GaugeMetricFamily("broadsheet_articles", "Stored articles", value=counts["articles"])
         yield GaugeMetricFamily("broadsheet_stories", "Live stories", value=counts["stories"])
         yield GaugeMetricFamily("broadsheet_users", "Accounts", value=counts["users"])
+        backlog = GaugeMetricFamily(
+            "broadsheet_backlog",
+            f"Stored articles waiting for a stage (labels: counted up to {BACKLOG_CAP})",
+            labels=["stage"],
+        )
+        backlog.add_metric(["stories"], max(0, counts["articles"] - counts["placed"]))
+        backlog.add_metric(["labels"], waiting_labels)
+        yield backlog
 
 
 def _registry(request: Request) -> CollectorRegistry:

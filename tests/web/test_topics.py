@@ -79,3 +79,15 @@ def test_a_story_page_links_to_the_topics_its_articles_share(broadsheet: Broadsh
     chips = page.split('aria-label="Topics of this story"')[1].split("</nav>")[0]
     assert chips.index('href="/topics/politics"') < chips.index('href="/topics/hortensia%20quill"')
     assert 'href="/topics/ohio"' in chips
+
+
+def test_a_story_pages_names_link_to_their_topic_pages(broadsheet: Broadsheet) -> None:
+    text = "Hortensia Quill won the vote in Ohio. Quill thanked Ohio. Hortensia Quill left Ohio."
+    ids = [add_article(broadsheet, n, f"Quill wins {n}", text + f" Report {n}.") for n in (1, 2)]
+    story = broadsheet.store.stories.create_story(broadsheet.now())
+    for article_id in ids:
+        broadsheet.store.stories.record_assignment(article_id, story, now=broadsheet.now())
+    broadsheet.label_articles()
+    page = new_reader(broadsheet).get(f"/stories/{story}").text
+    entities = page.split('<dl class="entities">')[1].split("</dl>")[0]
+    assert '<a href="/topics/hortensia%20quill">Hortensia Quill</a>' in entities

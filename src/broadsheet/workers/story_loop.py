@@ -24,12 +24,10 @@ async def assign_stories_forever(
     done = 0
     expired_at: datetime | None = None
     while ticks is None or done < ticks:
+        if expired_at is None or broadsheet.now() - expired_at >= EXPIRE_EVERY:
+            expired_at = broadsheet.now()
+            await _expire(broadsheet)
         try:
-            if expired_at is None or broadsheet.now() - expired_at >= EXPIRE_EVERY:
-                expired_at = broadsheet.now()
-                removed = await asyncio.to_thread(broadsheet.expire_articles)
-                if removed:
-                    log.info("removed %d expired articles", removed)
             placed = await asyncio.to_thread(broadsheet.assign_stories)
             if placed:
                 log.info("placed %d articles in stories", placed)
@@ -43,3 +41,15 @@ async def assign_stories_forever(
         done += 1
         if ticks is None or done < ticks:
             await asyncio.sleep(interval)
+
+
+async def _expire(broadsheet: Broadsheet) -> None:
+    try:
+        removed = await asyncio.to_thread(broadsheet.expire_articles)
+    except asyncio.CancelledError:
+        raise
+    except Exception:  # retention waits for the next hour; assignment goes on meanwhile
+        log.exception("removing expired articles failed")
+        return
+    if removed:
+        log.info("removed %d expired articles", removed)

@@ -8,10 +8,10 @@ once both groups hold a few articles (one article leaves names out by chance), s
 merge time on the groups as they stand; a refused pair stays apart while either side may still
 grow, and is judged again once it has.
 
-Otherwise plain average linkage (the Lance-Williams update of the mean distance), stopped at the
-cut, on a neighbourhood of at most a few dozen articles, so the quadratic matrix costs little;
-then an optional second stage attaches the articles left alone to the nearest group formed (a
-tight core first, then what clings to it).
+SciPy's compiled linkage gives the merges as long as none is refused; only for the few
+neighbourhoods where one is does plain average linkage (the Lance-Williams update of the mean
+distance) run here, on at most a few dozen articles. An optional second stage then attaches the
+articles left alone to the nearest group formed (a tight core first, then what clings to it).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def average_linkage(
     members = _scipy_groups(dist, cut, check)
     if members is None and check is not None:
         members = _vetoed_groups(dist, cut, check)
-    assert members is not None
+    assert members is not None  # only a check refuses a merge
     if attach_cut is not None:
         members = _attach(dist, members, attach_cut)
     return _labels(members, len(dist))

@@ -70,10 +70,12 @@ class StoryAssignment:
 
 @dataclass(frozen=True, slots=True)
 class StoryConfig:
-    """The knobs. Only ``threshold``, ``crowding``, ``neighbours`` and ``attach`` were tuned (on
-    AllSides train). ``name_veto`` (None turns it off) compares the names in each article's title
-    and first ``name_lead`` characters; an article left alone joins the nearest group of two or
-    more it scores ``attach`` with (None: never)."""
+    """The knobs. Only ``threshold``, ``crowding``, ``neighbours``, ``attach`` and the vectors'
+    ``prefix`` were tuned on AllSides train; ``name_veto`` and ``name_lead`` could not be (its
+    stories have three articles) and were set on ECB+ (benchmarks/README.md says how).
+    ``name_veto`` (None turns it off) compares the names in each article's title and first
+    ``name_lead`` characters; an article left alone joins the nearest group of two or more it
+    scores ``attach`` with (None: never)."""
 
     threshold: float = 0.08
     attach: float | None = 0.05

@@ -41,7 +41,11 @@ def test_follows_are_kept_once_and_unfollowed(store: Store) -> None:
     assert [(f.kind, f.key) for f in store.reading.list_follows(user.id)] == [
         ("source", str(source.id)), ("topic", "science"),
     ]  # fmt: skip
+    assert store.reading.is_following(user.id, "source", str(source.id))
+    assert not store.reading.is_following(user.id, "topic", "Science")
+    assert store.reading.is_following(user.id, "topic", "Science", any_case=True)
     store.reading.unfollow(user.id, "topic", "science")
+    assert not store.reading.is_following(user.id, "topic", "science")
     assert [(f.kind, f.key) for f in store.reading.list_follows(user.id)] == [
         ("source", str(source.id))
     ]

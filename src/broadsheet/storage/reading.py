@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Engine, and_, func, select
 
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles, follows, reading_history, saved_articles
@@ -139,6 +139,17 @@ class ReadingStore:
     def unfollow(self, user_id: int, kind: str, key: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(follows.delete().where(_follow(user_id, kind, key)))
+
+    @storage_errors("checking a follow")
+    def is_following(self, user_id: int, kind: str, key: str, *, any_case: bool = False) -> bool:
+        """Whether the reader follows ``key`` (in any case with ``any_case``: a name typed in
+        Settings is kept as typed, a topic page's key is lower-case)."""
+        same = func.lower(follows.c.key) == key.lower() if any_case else follows.c.key == key
+        query = select(follows.c.key).where(
+            follows.c.user_id == user_id, follows.c.kind == kind, same
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query.limit(1)).first() is not None
 
     @storage_errors("listing follows")
     def list_follows(self, user_id: int) -> list[Follow]:

@@ -167,11 +167,11 @@ def story_feed(request: Request, story_id: int, fmt: str) -> Response:
 @router.get("/feeds/topics/{name}.{fmt}")
 def topic_feed(request: Request, name: str, fmt: str) -> Response:
     """A section or a person, organisation or place: its newest articles."""
+    from broadsheet.web.topics import topic_named
+
     broadsheet = _bs(request)
-    key = " ".join(name.split()).lower()
-    label = broadsheet.store.labels.describe(key)
+    key, _, title = topic_named(broadsheet, name)
     articles = broadsheet.store.labels.list_articles(key, limit=FEED_SIZE)
-    title = label.name if label else " ".join(name.split()).title()
     return _respond(request, fmt, f"Broadsheet — {title}", articles)
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from broadsheet.for_you import SIGNAL_KINDS
+from broadsheet.core import Broadsheet
+from broadsheet.for_you import SIGNAL_KINDS, ForYouItem
+from broadsheet.types import User
 from broadsheet.web.auth import SignedIn, _bs, safe_next, viewer
 from broadsheet.web.fragments import fragment, wants_fragment
 from broadsheet.web.pages import render
 
-__all__ = ["router"]
+__all__ = ["for_you_items", "router"]
 
 router = APIRouter()
 TARGET_KINDS = ("article", "source", "topic", "entity", "search")
@@ -26,10 +28,14 @@ def for_you_page(request: Request) -> Response:
     user = viewer(request)
     if user is None:
         return render(request, "for_you.html", items=[], signed_in=False)
-    broadsheet = _bs(request)
-    top = tuple(card.story.id for card in broadsheet.top_stories(limit=20))
-    items = broadsheet.for_you.page(user, top_story_ids=top)
+    items = for_you_items(_bs(request), user)
     return render(request, "for_you.html", items=items, signed_in=True)
+
+
+def for_you_items(broadsheet: Broadsheet, user: User) -> list[ForYouItem]:
+    """The reader's For you page, with today's top stories to keep a slot for."""
+    top = tuple(card.story.id for card in broadsheet.top_stories(limit=20))
+    return broadsheet.for_you.page(user, top_story_ids=top)
 
 
 @router.post("/signals")

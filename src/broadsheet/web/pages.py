@@ -108,10 +108,8 @@ def source_page(
     from broadsheet.web.auth import viewer
 
     user = viewer(request)
-    following = user is not None and any(
-        f.kind == "source" and f.key == str(source_id)
-        for f in broadsheet.store.reading.list_follows(user.id)
-    )
+    reading = broadsheet.store.reading
+    following = user is not None and reading.is_following(user.id, "source", str(source_id))
     return render(request, "source.html", source=source, articles=articles, saved=saved,
                   retried=retried, following=following)  # fmt: skip
 

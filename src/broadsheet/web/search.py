@@ -106,5 +106,4 @@ def _follows_search(request: Request, words: str) -> bool:
     user = viewer(request)
     if user is None or not words:
         return False
-    follows = _bs(request).store.reading.list_follows(user.id)
-    return any(f.kind == "search" and f.key == words for f in follows)
+    return _bs(request).store.reading.is_following(user.id, "search", words)

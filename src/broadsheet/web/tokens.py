@@ -43,13 +43,13 @@ def revoke_token(request: Request, token_id: int, user: SignedIn) -> Response:
 def for_you_feed(request: Request, secret: str, fmt: str) -> Response:
     """The token's reader's For you page as a feed: the address is the secret, so keep it so."""
     from broadsheet.web.feeds import _respond
+    from broadsheet.web.foryou import for_you_items
 
     broadsheet = _bs(request)
     user = broadsheet.store.api_tokens.user_for(secret, now=broadsheet.now())
     if user is None:
         raise HTTPException(404, "No such feed: the token was revoked or never existed")
-    top = tuple(card.story.id for card in broadsheet.top_stories(limit=20))
-    items = broadsheet.for_you.page(user, top_story_ids=top)
+    items = for_you_items(broadsheet, user)
     response = _respond(request, fmt, "Broadsheet — for you", [i.article for i in items])
     response.headers["Cache-Control"] = "private, no-store"
     return response

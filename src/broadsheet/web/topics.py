@@ -11,15 +11,23 @@ from fastapi.responses import HTMLResponse, Response
 
 from broadsheet.core import Broadsheet
 from broadsheet.storage.labels import TopicCount
-from broadsheet.understand.topics import SECTIONS
+from broadsheet.understand.topics import SECTIONS, Label
 from broadsheet.web.auth import _bs, viewer
 from broadsheet.web.pages import render
 
-__all__ = ["follow_kind", "router"]
+__all__ = ["follow_kind", "router", "topic_named"]
 
 router = APIRouter()
 PAGE_SIZE = 30
 _KIND_NAMES = {"person": "Person", "organisation": "Organisation", "place": "Place"}
+
+
+def topic_named(broadsheet: Broadsheet, name: str) -> tuple[str, Label | None, str]:
+    """The topic an address names: its key, its label as last seen (None: no article has it
+    yet), and the name to show."""
+    words = " ".join(name.split())
+    label = broadsheet.store.labels.describe(words.lower())
+    return words.lower(), label, label.name if label else words.title()
 
 
 def follow_kind(label_kind: str) -> str:
@@ -47,17 +55,14 @@ def topic_page(request: Request, name: str, page: int = 1) -> Response:
     """One topic's newest articles, with a follow button for signed-in readers."""
     page = max(1, page)
     broadsheet = _bs(request)
-    key = " ".join(name.split()).lower()
-    label = broadsheet.store.labels.describe(key)
+    key, label, title = topic_named(broadsheet, name)
     kind = label.kind if label else ("section" if key in SECTIONS else "")  # "": not seen yet
-    title = label.name if label else " ".join(name.split()).title()
     found = broadsheet.store.labels.list_articles(
         key, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE
     )
     user = viewer(request)
-    following = user is not None and any(
-        f.kind == follow_kind(kind) and f.key.lower() == key
-        for f in broadsheet.store.reading.list_follows(user.id)
+    following = user is not None and broadsheet.store.reading.is_following(
+        user.id, follow_kind(kind), key, any_case=True
     )
     copies = broadsheet.store.copy_counts([a.id for a in found[:PAGE_SIZE]])
     kind_name = _KIND_NAMES.get(kind, "Section" if kind == "section" else "Topic")

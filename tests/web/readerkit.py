@@ -80,3 +80,15 @@ def add_article(
 
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def put_in_story(
+    broadsheet: Broadsheet, article_ids: list[int], *, syndication_group: int | None = None
+) -> int:
+    """A new story holding the articles (as copies of one another, given a group); its id."""
+    story = broadsheet.store.stories.create_story(broadsheet.now())
+    for article_id in article_ids:
+        broadsheet.store.stories.record_assignment(
+            article_id, story, now=broadsheet.now(), syndication_group=syndication_group
+        )
+    return story

@@ -8,7 +8,7 @@ import re
 from broadsheet.core import Broadsheet
 from broadsheet.web.home import HomeCache
 from tests.conftest import Clock
-from tests.web.readerkit import add_article, new_reader
+from tests.web.readerkit import add_article, new_reader, put_in_story
 
 
 def _csrf_tokens(page: str) -> set[str]:
@@ -84,11 +84,7 @@ def test_later_pages_are_not_the_cached_first(broadsheet: Broadsheet) -> None:
 def test_latest_folds_copies_and_says_where_else(broadsheet: Broadsheet, clock: Clock) -> None:
     original = add_article(broadsheet, 2, "Wire: harbour reopens", "Ships sail again today.")
     copy = add_article(broadsheet, 1, "Harbour reopens (wire)", "Ships sail again today!")
-    story = broadsheet.store.stories.create_story(broadsheet.now())
-    for article_id in (original, copy):
-        broadsheet.store.stories.record_assignment(
-            article_id, story, now=broadsheet.now(), syndication_group=original
-        )
+    put_in_story(broadsheet, [original, copy], syndication_group=original)
     clock.advance(minutes=1)
     latest = new_reader(broadsheet).get("/").text.split('id="latest-h"')[1]
     assert "Wire: harbour reopens" in latest and "Harbour reopens (wire)" not in latest

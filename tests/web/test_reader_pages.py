@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from broadsheet.core import Broadsheet
 from tests.conftest import Clock
-from tests.web.readerkit import Reader, add_article, new_reader
+from tests.web.readerkit import Reader, add_article, new_reader, put_in_story
 
 
 def test_save_read_history_and_saved_pages(client: TestClient, broadsheet: Broadsheet) -> None:
@@ -266,11 +266,7 @@ def test_search_shows_a_syndicated_story_once(broadsheet: Broadsheet) -> None:
     original = add_article(broadsheet, 2, "Lava reaches the sea", "Lava reached the sea at dawn.")
     copy = add_article(broadsheet, 1, "Lava at the sea (wire)", "Lava reached the sea at dawn!")
     add_article(broadsheet, 3, "Lava tour", "A guided lava walk opens.")
-    story = broadsheet.store.stories.create_story(broadsheet.now())
-    for article_id in (original, copy):
-        broadsheet.store.stories.record_assignment(
-            article_id, story, now=broadsheet.now(), syndication_group=original
-        )
+    put_in_story(broadsheet, [original, copy], syndication_group=original)
     page = new_reader(broadsheet).get("/search", params={"q": "lava", "order": "date"}).text
     titles = re.findall(r'<h2><a href="/articles/(\d+)">', page)
     assert titles.count(str(original)) + titles.count(str(copy)) == 1 and len(titles) == 2

@@ -4,7 +4,7 @@ article's topic links, and following a person."""
 from __future__ import annotations
 
 from broadsheet.core import Broadsheet
-from tests.web.readerkit import add_article, new_reader
+from tests.web.readerkit import add_article, new_reader, put_in_story
 
 
 def test_an_article_links_to_its_section_and_people(broadsheet: Broadsheet) -> None:
@@ -56,11 +56,7 @@ def test_following_a_person_fills_home_and_unknown_topics_are_empty(
 def test_topic_pages_fold_copies_into_also_in(broadsheet: Broadsheet) -> None:
     original = add_article(broadsheet, 2, "Wire story", "The team won the cup.", section="Sport")
     copy = add_article(broadsheet, 1, "Wire story again", "The team won the cup!", section="Sport")
-    story = broadsheet.store.stories.create_story(broadsheet.now())
-    for article_id in (original, copy):
-        broadsheet.store.stories.record_assignment(
-            article_id, story, now=broadsheet.now(), syndication_group=original
-        )
+    put_in_story(broadsheet, [original, copy], syndication_group=original)
     broadsheet.label_articles()
     page = new_reader(broadsheet).get("/topics/sport").text
     assert "Wire story" in page and "Wire story again" not in page
@@ -71,9 +67,7 @@ def test_a_story_page_links_to_the_topics_its_articles_share(broadsheet: Broadsh
     text = "Hortensia Quill won the vote in Ohio. Quill thanked Ohio."
     ids = [add_article(broadsheet, n, f"Quill wins {n}", text + f" Report {n}.", section="Politics")
            for n in (1, 2)]  # fmt: skip
-    story = broadsheet.store.stories.create_story(broadsheet.now())
-    for article_id in ids:
-        broadsheet.store.stories.record_assignment(article_id, story, now=broadsheet.now())
+    story = put_in_story(broadsheet, ids)
     broadsheet.label_articles()
     page = new_reader(broadsheet).get(f"/stories/{story}").text
     chips = page.split('aria-label="Topics of this story"')[1].split("</nav>")[0]
@@ -84,9 +78,7 @@ def test_a_story_page_links_to_the_topics_its_articles_share(broadsheet: Broadsh
 def test_a_story_pages_names_link_to_their_topic_pages(broadsheet: Broadsheet) -> None:
     text = "Hortensia Quill won the vote in Ohio. Quill thanked Ohio. Hortensia Quill left Ohio."
     ids = [add_article(broadsheet, n, f"Quill wins {n}", text + f" Report {n}.") for n in (1, 2)]
-    story = broadsheet.store.stories.create_story(broadsheet.now())
-    for article_id in ids:
-        broadsheet.store.stories.record_assignment(article_id, story, now=broadsheet.now())
+    story = put_in_story(broadsheet, ids)
     broadsheet.label_articles()
     page = new_reader(broadsheet).get(f"/stories/{story}").text
     entities = page.split('<dl class="entities">')[1].split("</dl>")[0]

@@ -285,6 +285,7 @@ def include_object(
     table = obj.table.name if type_ == "index" else name
     return not (table or "").startswith(SEARCH_TABLE_PREFIXES)
 
+
 # -- JSON API: per-user tokens, stored as hashes ------------------------------------------------
 
 api_tokens = Table(

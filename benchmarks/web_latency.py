@@ -115,13 +115,15 @@ def analyse_stories(database: str, story_paths: list[str]) -> None:
 
 
 def app_factory() -> Any:
-    """For ``uvicorn --factory``: the app over BENCH_DATABASE_URL, no background fetching."""
+    """For ``uvicorn --factory``: the app over BENCH_DATABASE_URL as ``serve`` makes it, without
+    background fetching."""
     from broadsheet.config import load_settings
     from broadsheet.core import make_broadsheet
     from broadsheet.web.app import create_app
+    from broadsheet.web.home import in_a_thread
 
     settings = load_settings(database_url=os.environ["BENCH_DATABASE_URL"])
-    return create_app(make_broadsheet(settings, migrate=False))
+    return create_app(make_broadsheet(settings, migrate=False), refresh_home=in_a_thread)
 
 
 def main() -> None:

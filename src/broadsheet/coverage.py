@@ -74,16 +74,27 @@ def top_story_cards(
         for sid, ms in by_story.items()
     ]
     ranked = rank_top_stories(coverage, now=now, standing=standing, limit=limit)
-    return [_card(store, stories[r.story_id], by_story[r.story_id]) for r in ranked]
+    chosen = [(stories[r.story_id], by_story[r.story_id]) for r in ranked]
+    leads = {a.id: a for a in store.get_articles([ms[0].article_id for _, ms in chosen])}
+    names = _source_names(store, [m for _, ms in chosen for m in ms])
+    return [
+        StoryCard(story, leads[ms[0].article_id], _outlets_of(ms, names), len(_copies(ms)))
+        for story, ms in chosen
+        if ms[0].article_id in leads  # (a lead expired meanwhile: the story shows next time)
+    ]
 
 
-def _card(store: Store, story: Story, members: list[StoryMember]) -> StoryCard:
-    lead = store.get_article(members[0].article_id)
-    names = []
-    for source_id in dict.fromkeys(m.source_id for m in members if m.source_id is not None):
-        source = store.get_source(source_id)
-        names.append(source.title or source.url)
-    return StoryCard(story, lead, tuple(names), len(_copies(members)))
+def _source_names(store: Store, members: list[StoryMember]) -> dict[int, str]:
+    """The names of the members' sources, read in one query (a query per outlet made the home
+    page's forty cards hundreds of round trips)."""
+    found = store.get_sources({m.source_id for m in members if m.source_id is not None})
+    return {i: s.title or s.url for i, s in found.items()}
+
+
+def _outlets_of(members: list[StoryMember], names: Mapping[int, str]) -> tuple[str, ...]:
+    """The members' outlets by name, first reporter first."""
+    ids = dict.fromkeys(m.source_id for m in members if m.source_id in names)
+    return tuple(names[i] for i in ids if i is not None)
 
 
 def story_coverage(
@@ -226,7 +237,7 @@ def article_context(
 def outlet_names(store: Store, story: Story) -> tuple[str, ...]:
     """The names of the outlets that covered ``story``, first reporter first."""
     members = store.stories.members([story.id])
-    return _card(store, story, members).outlets if members else ()
+    return _outlets_of(members, _source_names(store, members))
 
 
 class RelatedIndex:

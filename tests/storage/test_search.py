@@ -108,6 +108,19 @@ def test_relevance_is_ranked_among_the_newest_candidates(store: Store) -> None:
         assert oldest in {h.article.id for h in index.search(SearchQuery("lava")).hits}
 
 
+def test_a_count_past_the_ranked_candidates_says_more_than(store: Store) -> None:
+    from broadsheet.storage.search import SearchIndex
+
+    for n in range(4):
+        _save(store, n, f"Volcano {n}", f"Lava everywhere, day {n}.")
+    found = SearchIndex(store.engine, candidates=2).search(SearchQuery("lava", limit=1))
+    assert len(found.hits) == 1
+    if store.engine.dialect.name == "sqlite":  # FTS5 counts the rest cheaply: the exact count
+        assert not found.capped and found.total == 4
+    else:  # the newest articles hold more than the two it ranks: "more than 2", pages end there
+        assert found.capped and found.cap == 2 and found.total == 3
+
+
 def test_topic_filter_takes_labels_too(store: Store) -> None:
     ids = _fill(store)
     pending = {a.id: a for a in store.labels.pending()}

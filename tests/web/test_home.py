@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import re
 
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from jinja2 import DictLoader, Environment
+
 from broadsheet.core import Broadsheet
+from broadsheet.web.app import create_app
 from broadsheet.web.home import HomeCache
 from tests.conftest import Clock
-from tests.web.readerkit import add_article, new_reader, put_in_story
+from tests.web.readerkit import Reader, add_article, new_reader, put_in_story
 
 
 def _csrf_tokens(page: str) -> set[str]:
@@ -36,6 +42,42 @@ def test_the_shared_parts_are_reused_until_something_changes(
     clock.advance(minutes=1)
     reader.get("/")
     assert cache._parts is not first  # "5 min ago" has moved on
+
+
+def test_the_server_serves_the_old_parts_while_it_rebuilds(broadsheet: Broadsheet) -> None:
+    jobs: list[Callable[[], None]] = []  # rebuilds handed to the server's background
+    reader = Reader(
+        TestClient(create_app(broadsheet, refresh_home=jobs.append), base_url="https://testserver")
+    )
+    add_article(broadsheet, 1, "Harbour reopens", "Ships sail again.")
+    assert "Harbour reopens" in reader.get("/").text  # nothing built yet: built in the request
+    assert jobs == []
+    add_article(broadsheet, 2, "Bridge closes", "Traffic diverted.")
+    assert "Bridge closes" not in reader.get("/").text  # stale, and one rebuild under way
+    reader.get("/")
+    assert len(jobs) == 1  # not a second one while the first runs
+    jobs.pop()()
+    assert "Bridge closes" in reader.get("/").text
+    assert jobs == []
+
+
+def test_a_failed_rebuild_keeps_the_old_parts_and_is_tried_again(broadsheet: Broadsheet) -> None:
+    jobs: list[Callable[[], None]] = []
+    cache = HomeCache(refresh=jobs.append)
+    good = Environment(loader=DictLoader(
+        {"_home_top.html": "top", "_home_latest.html": "{{ articles | map(attribute='title') | join(', ') }}"}
+    ))  # fmt: skip
+    broken = Environment(loader=DictLoader({}))  # its templates are missing
+    add_article(broadsheet, 1, "Harbour reopens", "Ships sail again.")
+    assert cache.parts(good, broadsheet).latest == "Harbour reopens"
+    add_article(broadsheet, 2, "Bridge closes", "Traffic diverted.")
+    assert cache.parts(broken, broadsheet).latest == "Harbour reopens"
+    jobs.pop()()  # fails: logged, and the old parts stay
+    assert cache.parts(good, broadsheet).latest == "Harbour reopens"  # still stale
+    assert len(jobs) == 1  # the failed rebuild let go: this request asked for another
+    jobs.pop()()
+    assert cache.parts(good, broadsheet).latest == "Harbour reopens, Bridge closes"
+    assert jobs == []
 
 
 def test_a_pick_shows_and_goes_at_once(broadsheet: Broadsheet) -> None:

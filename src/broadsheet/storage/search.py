@@ -9,7 +9,8 @@ turns those into ``<mark>`` elements.
 Relevance is ranked among the newest ``CANDIDATES`` matches (by article id, which is arrival
 order), not among all of them: a word found in a quarter of a million articles took the better
 part of a second to rank in full, and for news the newest few thousand matches hold what a reader
-looks for. Counts stop at ``COUNT_CAP`` for the same reason.
+looks for. Counts stop at ``COUNT_CAP`` for the same reason, and on PostgreSQL at the number of
+candidates when the newest articles alone hold more (see ``_Postgres``).
 """
 
 from __future__ import annotations
@@ -92,14 +93,15 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchResults:
-    """A page of hits and how many match in all (counted up to ``COUNT_CAP``, then ``capped``)."""
+    """A page of hits and how many match in all (counted up to ``cap``, then ``capped``)."""
 
     hits: list[SearchHit] = field(default_factory=list)
     total: int = 0
+    cap: int = COUNT_CAP
 
     @property
     def capped(self) -> bool:
-        return self.total > COUNT_CAP
+        return self.total > self.cap
 
 
 class SearchIndex:
@@ -152,14 +154,12 @@ def _newest() -> Any:
     return func.coalesce(articles.c.published, articles.c.created_at).desc()
 
 
-def _hits(conn: Any, ranked: Any, marks: Any) -> list[SearchHit]:
+def _hits(conn: Any, ids: list[int], marks: Any) -> list[SearchHit]:
     """Article rows for ranked ids (in their order), with highlighted title and snippet."""
     from broadsheet.storage.store import _article, _article_query
 
-    rows = conn.execute(ranked).all()
-    if not rows:
+    if not ids:
         return []
-    ids = [r.id for r in rows]
     by_id = {r.id: r for r in conn.execute(_article_query().where(articles.c.id.in_(ids)))}
     marked = {r.id: (r.title, r.snippet) for r in conn.execute(marks(ids))}
     return [
@@ -202,7 +202,12 @@ class _SQLite:
             common = found >= self.candidates and found / (top - floor + 1) > self.common_share
             ranked = self._ranked(query, matched, match, joined, floor=floor, common=common)
             ranked = ranked.limit(query.limit).offset(query.offset)
-            return SearchResults(_hits(conn, ranked, self._marks(match)), _count(conn, matched))
+            # ``found`` counted the newest matches up to ``candidates``: the count, when that
+            # reached all of them or passed the cap.
+            complete = found < self.candidates or found > COUNT_CAP
+            total = min(found, COUNT_CAP + 1) if complete else _count(conn, matched)
+            ids = [r.id for r in conn.execute(ranked)]
+            return SearchResults(_hits(conn, ids, self._marks(match)), total, cap=COUNT_CAP)
 
     def _ranked(self, query: SearchQuery, matched: Any, match: str, joined: Any, *, floor: int,
                 common: bool) -> Any:  # fmt: skip
@@ -245,7 +250,9 @@ class _Postgres:
     newest of a word's matches means visiting every one of them (16,000 rows of a word in 1.7 %
     of a million articles: a quarter of a second). The search ranks up to ``candidates`` matches
     among the newest ``window`` articles, which hold enough for a page of all but rare words,
-    and only when they do not, among all of them (rare words have few matches to visit)."""
+    and only when they do not, among all of them (rare words have few matches to visit). When
+    the newest articles hold more matches than it ranks, the results say "more than" that many
+    and stop there: counting every match of a common word cost more than ranking a page."""
 
     index = table("article_search", column("article_id"), column("document"))
     options = (
@@ -270,27 +277,34 @@ class _Postgres:
         )
         marks = self._marks(tsquery)
         with engine.connect() as conn:
-            hits = _hits(conn, self._ranked(query, matched.where(recent), tsquery), marks)
-            if len(hits) < query.limit:  # too few among the newest: look among all
-                hits = _hits(conn, self._ranked(query, matched, tsquery), marks)
-            return SearchResults(hits, _count(conn, matched))
+            rows = conn.execute(self._ranked(query, matched.where(recent), tsquery)).all()
+            if rows and rows[0].candidates >= self.candidates:
+                # The newest articles alone hold more matches than are ranked: the pages end
+                # there, and counting the rest would cost as much as the search.
+                hits = _hits(conn, [r.id for r in rows], marks)
+                return SearchResults(hits, self.candidates + 1, cap=self.candidates)
+            if len(rows) < query.limit:  # too few among the newest: look among all
+                rows = conn.execute(self._ranked(query, matched, tsquery)).all()
+            hits = _hits(conn, [r.id for r in rows], marks)
+            return SearchResults(hits, _count(conn, matched), cap=COUNT_CAP)
 
     def _ranked(self, query: SearchQuery, matched: Any, tsquery: Any) -> Any:
-        """The page of up to ``candidates`` matches, by rank or date; documents are read for
-        those alone."""
+        """The page of up to ``candidates`` matches, by rank or date, each row with how many
+        candidates there were; documents are read for those alone."""
         if query.order == "date":  # the newest by id, then by date
             matched = matched.order_by(self.index.c.article_id.desc())
         # By relevance the candidates come in the index's order: asking for the newest made the
         # planner walk every newer row testing each against the query.
         newest = matched.limit(self.candidates).subquery()
+        counted = func.count().over().label("candidates")
         if query.order == "relevance":
             ranked = self.index.alias("ranked")
             rank = func.ts_rank_cd(ranked.c.document, tsquery, 1, type_=Float)
-            page = select(newest.c.id).join(ranked, ranked.c.article_id == newest.c.id)
+            page = select(newest.c.id, counted).join(ranked, ranked.c.article_id == newest.c.id)
             page = page.order_by(rank.desc(), newest.c.id.desc())
         else:
             when = func.coalesce(articles.c.published, articles.c.created_at)
-            page = select(newest.c.id).join(articles, articles.c.id == newest.c.id)
+            page = select(newest.c.id, counted).join(articles, articles.c.id == newest.c.id)
             page = page.order_by(when.desc(), newest.c.id.desc())
         return page.limit(query.limit).offset(query.offset)
 

@@ -7,7 +7,7 @@ to ``NotFound``.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
@@ -124,6 +124,16 @@ class Store:
         if row is None:
             raise NotFound(f"no source {source_id}")
         return _source(row)
+
+    @storage_errors("reading sources")
+    def get_sources(self, source_ids: Iterable[int]) -> dict[int, Source]:
+        """The sources with these ids that exist, by id, in one query."""
+        ids = list(source_ids)
+        if not ids:
+            return {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(sources).where(sources.c.id.in_(ids))).all()
+        return {r.id: _source(r) for r in rows}
 
     @storage_errors("listing sources")
     def list_sources(self) -> list[Source]:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from broadsheet.core import Broadsheet
 from broadsheet.extract.sanitize import sanitize_html
+from broadsheet.web.home import HomeCache, Refresh
 from broadsheet.web.security import SecurityHeaders
 
 __all__ = ["create_app"]
@@ -49,8 +50,10 @@ def create_app(
     broadsheet: Broadsheet,
     *,
     background: Callable[[Broadsheet], Any] | None = None,
+    refresh_home: Refresh | None = None,
 ) -> FastAPI:
-    """The ASGI app over ``broadsheet``; ``background`` (the fetch loop) runs while it serves."""
+    """The ASGI app over ``broadsheet``; ``background`` (the fetch loop) runs while it serves;
+    ``refresh_home`` rebuilds the home page's shared parts beside the requests (see ``home``)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -66,6 +69,7 @@ def create_app(
     app = FastAPI(title="Broadsheet", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.broadsheet = broadsheet
     app.state.templates = make_templates(broadsheet)
+    app.state.home_cache = HomeCache(refresh_home)
     from broadsheet.web import reader
 
     reader.install(app)  # CSRF checks and the viewer for every route included after it

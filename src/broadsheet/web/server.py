@@ -19,6 +19,7 @@ def serve(settings: Settings, *, host: str | None, port: int | None, worker: boo
 
     from broadsheet.core import make_broadsheet
     from broadsheet.web.app import create_app
+    from broadsheet.web.home import in_a_thread
     from broadsheet.workers.loop import fetch_forever
     from broadsheet.workers.story_loop import assign_stories_forever
 
@@ -30,7 +31,7 @@ def serve(settings: Settings, *, host: str | None, port: int | None, worker: boo
         tasks = [assign_stories_forever(bs)] + ([fetch_forever(bs)] if worker else [])
         await asyncio.gather(*tasks)
 
-    app = create_app(broadsheet, background=background)
+    app = create_app(broadsheet, background=background, refresh_home=in_a_thread)
     host = host or settings.host
     port = port or settings.port
     print(

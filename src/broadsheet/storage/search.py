@@ -10,7 +10,7 @@ Relevance is ranked among the newest ``CANDIDATES`` matches (by article id, whic
 order), not among all of them: a word found in a quarter of a million articles took the better
 part of a second to rank in full, and for news the newest few thousand matches hold what a reader
 looks for. Counts stop at ``COUNT_CAP`` for the same reason, and on PostgreSQL at the number of
-candidates when the newest articles alone hold more (see ``_Postgres``).
+candidates it ranks (see ``_Postgres``).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ COMMON_SHARE = 0.02
 # PostgreSQL looks first among the newest this many articles, and ranks fewer candidates (it
 # tests each newer row against the query to find them): see ``_Postgres``.
 WINDOW = 50_000
-PG_CANDIDATES = 500
+PG_CANDIDATES = 200
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -145,8 +145,8 @@ def _filters(query: SearchQuery) -> list[Any]:
     return conditions
 
 
-def _count(conn: Any, matched: Any) -> int:
-    capped = matched.limit(COUNT_CAP + 1).subquery()
+def _count(conn: Any, matched: Any, cap: int) -> int:
+    capped = matched.limit(cap + 1).subquery()
     return int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
 
 
@@ -205,7 +205,7 @@ class _SQLite:
             # ``found`` counted the newest matches up to ``candidates``: the count, when that
             # reached all of them or passed the cap.
             complete = found < self.candidates or found > COUNT_CAP
-            total = min(found, COUNT_CAP + 1) if complete else _count(conn, matched)
+            total = min(found, COUNT_CAP + 1) if complete else _count(conn, matched, COUNT_CAP)
             ids = [r.id for r in conn.execute(ranked)]
             return SearchResults(_hits(conn, ids, self._marks(match)), total, cap=COUNT_CAP)
 
@@ -250,9 +250,10 @@ class _Postgres:
     newest of a word's matches means visiting every one of them (16,000 rows of a word in 1.7 %
     of a million articles: a quarter of a second). The search ranks up to ``candidates`` matches
     among the newest ``window`` articles, which hold enough for a page of all but rare words,
-    and only when they do not, among all of them (rare words have few matches to visit). When
-    the newest articles hold more matches than it ranks, the results say "more than" that many
-    and stop there: counting every match of a common word cost more than ranking a page."""
+    and only when they do not, among all of them (rare words have few matches to visit). Its
+    count stops at the number of candidates ("more than 200 results"), where its pages end:
+    counting a common word's matches to a thousand cost more than ranking them (each match is a
+    visit to its row)."""
 
     index = table("article_search", column("article_id"), column("document"))
     options = (
@@ -276,17 +277,21 @@ class _Postgres:
             self.window
         )
         marks = self._marks(tsquery)
+        cap = min(self.candidates, COUNT_CAP)  # no page past the ranked candidates
         with engine.connect() as conn:
             rows = conn.execute(self._ranked(query, matched.where(recent), tsquery)).all()
-            if rows and rows[0].candidates >= self.candidates:
-                # The newest articles alone hold more matches than are ranked: the pages end
-                # there, and counting the rest would cost as much as the search.
-                hits = _hits(conn, [r.id for r in rows], marks)
-                return SearchResults(hits, self.candidates + 1, cap=self.candidates)
-            if len(rows) < query.limit:  # too few among the newest: look among all
+            found = rows[0].candidates if rows else 0
+            searched_all = False
+            if len(rows) < query.limit and found < cap:  # too few among the newest: look in all
                 rows = conn.execute(self._ranked(query, matched, tsquery)).all()
-            hits = _hits(conn, [r.id for r in rows], marks)
-            return SearchResults(hits, _count(conn, matched), cap=COUNT_CAP)
+                found, searched_all = (rows[0].candidates if rows else 0), True
+            if found >= cap:  # counting every match of a common word cost more than the search
+                total = cap + 1
+            elif searched_all and rows:  # every match was a candidate
+                total = found
+            else:
+                total = _count(conn, matched, cap)
+            return SearchResults(_hits(conn, [r.id for r in rows], marks), total, cap=cap)
 
     def _ranked(self, query: SearchQuery, matched: Any, tsquery: Any) -> Any:
         """The page of up to ``candidates`` matches, by rank or date, each row with how many

@@ -204,22 +204,16 @@ class Store:
         rows.sort(key=lambda r: (r.published or r.created_at, r.id), reverse=True)
         return [_article(r) for r in rows[offset:wanted]]
 
-    @storage_errors("reading syndication groups")
-    def syndication_groups(self, article_ids: list[int]) -> dict[int, int]:
-        """The syndication group of each of these articles that is in one."""
-        if not article_ids:
-            return {}
-        query = select(story_articles.c.article_id, story_articles.c.syndication_group).where(
-            story_articles.c.article_id.in_(article_ids),
-            story_articles.c.syndication_group.is_not(None),
-        )
-        with self.engine.connect() as conn:
-            return {int(r[0]): int(r[1]) for r in conn.execute(query)}
-
     @storage_errors("counting syndicated copies")
     def copy_counts(self, article_ids: list[int]) -> dict[int, int]:
         """How many other articles of each one's syndication group there are (absent: none), for
         the "also in N outlets" of lists that fold copies into their first."""
+        return {i: copies for i, (_, copies) in self.syndication(article_ids).items()}
+
+    @storage_errors("reading syndication groups")
+    def syndication(self, article_ids: list[int]) -> dict[int, tuple[int, int]]:
+        """The syndication group of each of these articles that has copies, and how many other
+        articles the group holds: what a list needs to fold copies, in one query."""
         if not article_ids:
             return {}
         mine, other = story_articles.alias("mine"), story_articles.alias("other")
@@ -228,13 +222,13 @@ class Store:
             other.c.article_id != mine.c.article_id,
         )
         query = (
-            select(mine.c.article_id, func.count())
+            select(mine.c.article_id, mine.c.syndication_group, func.count())
             .select_from(mine.join(other, pair))
             .where(mine.c.article_id.in_(article_ids))
-            .group_by(mine.c.article_id)
+            .group_by(mine.c.article_id, mine.c.syndication_group)
         )
         with self.engine.connect() as conn:
-            return {int(r[0]): int(r[1]) for r in conn.execute(query)}
+            return {int(r[0]): (int(r[1]), int(r[2])) for r in conn.execute(query)}
 
     @storage_errors("reading articles")
     def get_articles(self, article_ids: list[int]) -> list[Article]:

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup, escape
 
-from broadsheet.core import Broadsheet
 from broadsheet.storage.search import MARK_END, MARK_START, SearchQuery, SearchResults
 from broadsheet.storage.versions import content_version
 from broadsheet.types import Source
@@ -76,9 +75,10 @@ def search_page(
     )  # fmt: skip
     from broadsheet.web.membership import gate_search
 
-    results = _folded(broadsheet, broadsheet.store.search.search(query))
-    results = gate_search(request, results, query.words)
-    copies = broadsheet.store.copy_counts([h.article.id for h in results.hits])
+    found = broadsheet.store.search.search(query)
+    syndication = broadsheet.store.syndication([h.article.id for h in found.hits])
+    results = gate_search(request, _folded(found, syndication), query.words)
+    copies = {i: n for i, (_, n) in syndication.items()}
     return render(
         request, "search.html", q=q, query=query, results=results, page=page, copies=copies,
         has_next=results.total > page * PAGE_SIZE, sources=_source_choices(request),
@@ -87,13 +87,12 @@ def search_page(
     )  # fmt: skip
 
 
-def _folded(broadsheet: Broadsheet, results: SearchResults) -> SearchResults:
+def _folded(results: SearchResults, syndication: dict[int, tuple[int, int]]) -> SearchResults:
     """One hit for each syndicated story on the page: the best-placed of its copies."""
-    groups = broadsheet.store.syndication_groups([h.article.id for h in results.hits])
     seen: set[int] = set()
     hits = []
     for hit in results.hits:
-        group = groups.get(hit.article.id)
+        group = syndication.get(hit.article.id, (None, 0))[0]
         if group is None or group not in seen:
             hits.append(hit)
         if group is not None:

@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8080)")
     serve.add_argument("--no-worker", action="store_true", help="do not fetch in this process")
+    serve.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="serve from N processes (one a core; default 1)")  # fmt: skip
 
     add = commands.add_parser("add", help="add sources by feed URL or site URL")
     add.add_argument("urls", nargs="+", metavar="URL")
@@ -348,7 +350,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from broadsheet.web.server import serve
 
     settings = _settings(args)
-    serve(settings, host=args.host, port=args.port, worker=not args.no_worker)
+    if args.workers < 1:
+        print("--workers must be 1 or more", file=sys.stderr)
+        return 2
+    serve(settings, host=args.host, port=args.port, worker=not args.no_worker,
+          workers=args.workers)  # fmt: skip
     return 0
 
 

@@ -4,7 +4,6 @@ reader ever sees another's shell (name, CSRF token, follows)."""
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 
 from fastapi.testclient import TestClient

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -57,6 +57,7 @@ class Broadsheet:
     _closed: bool = field(default=False, repr=False)
     _assigner: Any = field(default=None, repr=False)
     _labeller: Any = field(default=None, repr=False)
+    _analysed_since: datetime | None = field(default=None, repr=False)
 
     def client(self) -> httpx.AsyncClient:
         """A new HTTP client with the address guard (or the injected transport)."""
@@ -215,6 +216,18 @@ class Broadsheet:
                 return 0  # nothing to label: the model (seconds to load) can wait
             self._labeller = default_labeller()
         return label_pending(self.store, self._labeller, limit=limit)
+
+    def analyse_stories(self, *, limit: int = 100) -> int:
+        """Keep the text analysis (summary, names, what each outlet adds) of up to ``limit``
+        stories changed since the last call, oldest change first, so that a story page opens
+        without making it; returns how many were analysed. The first call looks back a day."""
+        if self._assigner is not None and not self._assigner.lead.acquire():
+            return 0  # another process leads the story stage, and analyses with it
+        since = self._analysed_since or self.now() - timedelta(days=1)
+        done, self._analysed_since = self.story_reader.analyse_changed(
+            since, now=self.now(), limit=limit
+        )
+        return done
 
     def top_stories(self, *, limit: int = 20) -> list[StoryCard]:
         from broadsheet.coverage import top_story_cards

@@ -388,6 +388,22 @@ class StoryReader:
     def article_context(self, article_id: int, *, now: datetime) -> ArticleContext:
         return article_context(self.store, article_id, now=now, reader=self)
 
+    def analyse_changed(
+        self, since: datetime, *, now: datetime, limit: int
+    ) -> tuple[int, datetime]:
+        """Make and keep the text analysis of up to ``limit`` stories changed after ``since``
+        (oldest change first; merged ones need none); returns how many, and the change reached."""
+        done, reached = 0, since
+        for story, changed_at in self.store.stories.changed_since(since, limit=limit):
+            if story.merged_into is None:
+                members = self.store.stories.members([story.id])
+                copies = _copies(members)
+                ids = [m.article_id for m in members if m.article_id not in copies]
+                self.text_analysis(story, self.store.get_articles(ids), now=now)
+                done += 1
+            reached = changed_at
+        return done, reached
+
     def outlet_names(self, story: Story, *, now: datetime) -> tuple[str, ...]:
         names = self._fresh(self._outlets, story, now)
         if names is None:

@@ -19,8 +19,9 @@ log = logging.getLogger(__name__)
 async def assign_stories_forever(
     broadsheet: Broadsheet, *, interval: float = 5.0, ticks: int | None = None
 ) -> None:
-    """Assign and label waiting articles every ``interval`` seconds, and remove expired ones
-    every hour (``ticks`` bounds the runs, for tests)."""
+    """Assign and label waiting articles and analyse the stories they changed every
+    ``interval`` seconds, and remove expired ones every hour (``ticks`` bounds the runs, for
+    tests)."""
     done = 0
     expired_at: datetime | None = None
     while ticks is None or done < ticks:
@@ -34,6 +35,7 @@ async def assign_stories_forever(
             labelled = await asyncio.to_thread(broadsheet.label_articles)
             if labelled:
                 log.info("labelled %d articles with their topics", labelled)
+            await asyncio.to_thread(broadsheet.analyse_stories)  # story pages open ready
         except asyncio.CancelledError:
             raise
         except Exception:  # the loop must outlive any one bad batch

@@ -248,9 +248,11 @@ class _SQLite:
 class _Postgres:
     """PostgreSQL full-text search. Its GIN index finds matches in no order, so reading the
     newest of a word's matches means visiting every one of them (16,000 rows of a word in 1.7 %
-    of a million articles: a quarter of a second). The search ranks up to ``candidates`` matches
-    among the newest ``window`` articles, which hold enough for a page of all but rare words,
-    and only when they do not, among all of them (rare words have few matches to visit). Its
+    of a million articles: a quarter of a second). The search ranks the newest ``candidates``
+    matches among the newest ``window`` articles, which hold enough for a page of all but rare
+    words (the planner walks the newest rows back for a common word, and sorts the few matches
+    of a rarer one), and only when they do not, among all of them (rare words have few matches
+    to visit). Its
     count stops at the number of candidates ("more than 200 results"), where its pages end:
     counting a common word's matches to a thousand cost more than ranking them (each match is a
     visit to its row)."""
@@ -273,12 +275,14 @@ class _Postgres:
             .select_from(joined if filters or query.order == "date" else self.index)
             .where(self.index.c.document.op("@@")(tsquery), *filters)
         )
-        recent = self.index.c.article_id > select(func.max(articles.c.id)).scalar_subquery() - (
-            self.window
-        )
         marks = self._marks(tsquery)
         cap = min(self.candidates, COUNT_CAP)  # no page past the ranked candidates
         with engine.connect() as conn:
+            # The window's first id, written into the query: as a parameter or a subquery the
+            # planner guessed a third of the table and walked it row by row.
+            newest = conn.execute(select(func.max(articles.c.id))).scalar_one() or 0
+            floor = literal(max(0, newest - self.window), literal_execute=True)
+            recent = self.index.c.article_id > floor
             rows = conn.execute(self._ranked(query, matched.where(recent), tsquery)).all()
             found = rows[0].candidates if rows else 0
             searched_all = False
@@ -296,11 +300,8 @@ class _Postgres:
     def _ranked(self, query: SearchQuery, matched: Any, tsquery: Any) -> Any:
         """The page of up to ``candidates`` matches, by rank or date, each row with how many
         candidates there were; documents are read for those alone."""
-        if query.order == "date":  # the newest by id, then by date
-            matched = matched.order_by(self.index.c.article_id.desc())
-        # By relevance the candidates come in the index's order: asking for the newest made the
-        # planner walk every newer row testing each against the query.
-        newest = matched.limit(self.candidates).subquery()
+        # The newest matches (by id), ranked or then by date.
+        newest = matched.order_by(self.index.c.article_id.desc()).limit(self.candidates).subquery()
         counted = func.count().over().label("candidates")
         if query.order == "relevance":
             ranked = self.index.alias("ranked")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 from fastapi.testclient import TestClient
 from jinja2 import DictLoader, Environment
@@ -60,22 +61,44 @@ def test_the_server_serves_the_old_parts_while_it_rebuilds(broadsheet: Broadshee
     assert jobs == []
 
 
+# The shared parts reduced to the latest titles, to see which content a rebuild saw.
+TITLES = Environment(loader=DictLoader({
+    "_home_top.html": "top", "_home_latest.html": "{{ articles | map(attribute='title') | join(', ') }}",
+}))  # fmt: skip
+
+
+def test_background_rebuilds_are_spaced_while_articles_pour_in(
+    broadsheet: Broadsheet, clock: Clock
+) -> None:
+    jobs: list[Callable[[], None]] = []
+    cache = HomeCache(refresh=jobs.append, spacing=timedelta(seconds=2))
+    add_article(broadsheet, 1, "Harbour reopens", "Ships sail again.")
+    cache.parts(TITLES, broadsheet)
+    add_article(broadsheet, 2, "Bridge closes", "Traffic diverted.")
+    cache.parts(TITLES, broadsheet)
+    jobs.pop()()
+    clock.advance(seconds=1)
+    add_article(broadsheet, 3, "Tunnel opens", "Trains run.")
+    assert "Tunnel" not in cache.parts(TITLES, broadsheet).latest and jobs == []  # too soon
+    clock.advance(seconds=1)
+    cache.parts(TITLES, broadsheet)
+    jobs.pop()()
+    assert "Tunnel opens" in cache.parts(TITLES, broadsheet).latest
+
+
 def test_a_failed_rebuild_keeps_the_old_parts_and_is_tried_again(broadsheet: Broadsheet) -> None:
     jobs: list[Callable[[], None]] = []
-    cache = HomeCache(refresh=jobs.append)
-    good = Environment(loader=DictLoader(
-        {"_home_top.html": "top", "_home_latest.html": "{{ articles | map(attribute='title') | join(', ') }}"}
-    ))  # fmt: skip
+    cache = HomeCache(refresh=jobs.append, spacing=timedelta(0))
     broken = Environment(loader=DictLoader({}))  # its templates are missing
     add_article(broadsheet, 1, "Harbour reopens", "Ships sail again.")
-    assert cache.parts(good, broadsheet).latest == "Harbour reopens"
+    assert cache.parts(TITLES, broadsheet).latest == "Harbour reopens"
     add_article(broadsheet, 2, "Bridge closes", "Traffic diverted.")
     assert cache.parts(broken, broadsheet).latest == "Harbour reopens"
     jobs.pop()()  # fails: logged, and the old parts stay
-    assert cache.parts(good, broadsheet).latest == "Harbour reopens"  # still stale
+    assert cache.parts(TITLES, broadsheet).latest == "Harbour reopens"  # still stale
     assert len(jobs) == 1  # the failed rebuild let go: this request asked for another
     jobs.pop()()
-    assert cache.parts(good, broadsheet).latest == "Harbour reopens, Bridge closes"
+    assert cache.parts(TITLES, broadsheet).latest == "Harbour reopens, Bridge closes"
     assert jobs == []
 
 

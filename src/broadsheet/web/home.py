@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
@@ -54,14 +55,19 @@ def in_a_thread(job: Callable[[], None]) -> None:
 class HomeCache:
     """The first page's shared parts, rebuilt when their key moves on (one a process).
 
-    ``refresh`` runs a rebuild while stale parts are served; without one (tests, tools) the
-    request that finds them stale rebuilds them itself, so every change shows at once."""
+    ``refresh`` runs a rebuild while stale parts are served, at most one every ``spacing``:
+    while articles arrive several a second the key moves with each, and rebuilding for every one
+    kept a core busy. Without ``refresh`` (tests, tools) the request that finds the parts stale
+    rebuilds them itself, so every change shows at once."""
 
-    def __init__(self, refresh: Refresh | None = None) -> None:
+    def __init__(
+        self, refresh: Refresh | None = None, *, spacing: timedelta = timedelta(seconds=2)
+    ) -> None:
         self._parts: HomeParts | None = None
         self._lock = threading.Lock()
         self._rebuilding = threading.Lock()
-        self._refresh = refresh
+        self._refresh, self._spacing = refresh, spacing
+        self._started: datetime | None = None  # when the last background rebuild began
 
     def parts(self, env: Environment, broadsheet: Broadsheet) -> HomeParts:
         minute = broadsheet.now().replace(second=0, microsecond=0)
@@ -72,7 +78,11 @@ class HomeCache:
             return current
         if current is None or self._refresh is None:
             return self._store(build_parts(env, broadsheet, page=1, key=key))
+        now = broadsheet.now()
+        if self._started is not None and timedelta(0) <= now - self._started < self._spacing:
+            return current  # rebuilt a moment ago: this change shows with the next
         if self._rebuilding.acquire(blocking=False):  # one rebuild at a time; the rest wait
+            self._started = now
             self._refresh(lambda: self._rebuild(env, broadsheet, key))
         with self._lock:
             return self._parts or current

@@ -215,6 +215,47 @@ def test_a_page_that_fails_for_now_is_tried_again_and_replaces_the_summary(
     assert hits(server, "/articles/") == before + 1  # fetched in full: not again
 
 
+def test_an_unchanged_feed_still_brings_the_pages_that_failed_for_now(
+    broadsheet: Broadsheet, server: LocalServer, clock: Clock
+) -> None:
+    base = server.url("").rstrip("/")
+    slug, title, body = STORIES[0]
+    document = (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Pod</title><item>'
+        f"<title>{title}</title><link>{base}/articles/{slug}</link><guid>g1</guid>"
+        f"<description>{title}: the summary.</description>"
+        f'<enclosure url="https://cdn.example/{slug}.mp3" length="2048" type="audio/mpeg"/>'
+        f"</item></channel></rss>"
+    )
+    full = Reply(document.encode(), headers={**RSS, "ETag": '"v1"'})
+
+    def feed(handler: Any) -> Reply:
+        return Reply(b"", 304) if handler.headers.get("If-None-Match") == '"v1"' else full
+
+    server.routes["/pod.xml"] = feed
+    server.routes[f"/articles/{slug}"] = Reply(b"busy", 503)
+    broadsheet.store.add_source(server.url("/pod.xml"), now=clock())
+    assert run(broadsheet).new_articles == 1
+    [article] = broadsheet.list_articles()
+    assert article.text == f"{title}: the summary."
+    clock.advance(hours=2)
+    assert run(broadsheet, all_sources=True).results[0].updated_articles == 0  # 304: still busy
+    assert broadsheet.list_articles()[0].text == f"{title}: the summary."
+    server.routes[f"/articles/{slug}"] = Reply(
+        article_page(slug, title, body), headers={"Content-Type": "text/html"}
+    )
+    clock.advance(hours=2)
+    report = run(broadsheet, all_sources=True)
+    assert report.results[0].not_modified and report.results[0].updated_articles == 1
+    [article] = broadsheet.list_articles()
+    assert body.split(". ")[0] in article.text  # the full text, though the feed said 304
+    assert [e.url for e in article.enclosures] == [f"https://cdn.example/{slug}.mp3"]
+    before = hits(server, "/articles/")
+    clock.advance(hours=2)
+    run(broadsheet, all_sources=True)
+    assert hits(server, "/articles/") == before  # fetched in full: not again
+
+
 def test_an_entrys_files_are_kept_with_its_article(
     broadsheet: Broadsheet, server: LocalServer, clock: Clock
 ) -> None:

@@ -29,7 +29,7 @@ from broadsheet.storage.store import (
 )
 from broadsheet.types import ExtractedArticle, FeedEntry, Source
 
-__all__ = ["FULL_TEXT_PENDING", "EntryWrite", "IngestStore", "SourceSettings"]
+__all__ = ["FULL_TEXT_PENDING", "EntryWrite", "IngestStore", "PendingPage", "SourceSettings"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +190,35 @@ class IngestStore:
 
     # -- entries -------------------------------------------------------------------------------
 
+    @storage_errors("reading entries whose pages wait")
+    def pending_pages(self, source_id: int, *, limit: int) -> list[PendingPage]:
+        """The source's newest entries kept from the feed's text while their page failed for a
+        passing reason, as the feed gave them."""
+        query = (
+            select(entries)
+            .where(
+                entries.c.source_id == source_id,
+                entries.c.article_id.is_not(None),
+                entries.c.link.is_not(None),
+                entries.c.error.startswith(FULL_TEXT_PENDING),
+            )
+            .order_by(entries.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            PendingPage(
+                r.key,
+                r.content_hash or "",
+                r.article_id,
+                FeedEntry(
+                    r.guid, r.link, r.title, r.summary, published=r.published, updated=r.updated
+                ),
+            )
+            for r in rows
+        ]
+
     @storage_errors("reading entries")
     def find_entries(self, source_id: int, wanted: Sequence[EntryIdentity]) -> list[KnownEntry]:
         """Stored entries of a source sharing a GUID, a link or a content hash with ``wanted``."""
@@ -257,6 +286,16 @@ class IngestStore:
         except IntegrityError as e:
             raise StorageErrorRetry() from e
         return saved
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPage:
+    """An entry whose article was kept from the feed's text: its page is to be tried again."""
+
+    key: str
+    content_hash: str
+    article_id: int
+    entry: FeedEntry
 
 
 # How an entry's error starts when its article was kept from the feed's own text because the page

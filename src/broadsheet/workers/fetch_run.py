@@ -43,7 +43,7 @@ from broadsheet.ingest.schedule import (
 )
 from broadsheet.ingest.throttle import Throttle, retry_after_until
 from broadsheet.storage import Store
-from broadsheet.storage.ingestion import FULL_TEXT_PENDING, EntryWrite, IngestStore
+from broadsheet.storage.ingestion import FULL_TEXT_PENDING, EntryWrite, IngestStore, PendingPage
 from broadsheet.types import (
     Author,
     ExtractedArticle,
@@ -63,6 +63,9 @@ FEED_ACCEPT = (
     "text/xml;q=0.9, */*;q=0.5"
 )
 PAGE_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
+# Pages tried again when a feed has not changed: enough to catch up, few enough that a 304
+# stays cheap.
+PAGES_RETRIED_PER_FETCH = 10
 
 
 def in_thread(extractor: Extractor) -> ExtractCall:
@@ -144,7 +147,9 @@ class FetchRun:
         )
         if response.not_modified:
             self._succeeded(source, response, source.items_per_day)
-            return SourceFetchResult(source.id, source.url, ok=True, not_modified=True)
+            retried = await self._retry_pending_pages(source)
+            return SourceFetchResult(source.id, source.url, ok=True, updated_articles=retried,
+                                     not_modified=True)  # fmt: skip
         feed = parse_feed(response.content, url=response.url, content_type=response.content_type)
         new, updated = await self._store_entries(source, feed)
         rate = items_per_day((e.published for e in feed.entries), self.now())
@@ -187,6 +192,37 @@ class FetchRun:
         saved = self.ingest.save_entries(source.id, writes, now=self.now())
         new = sum(1 for s in saved if s is not None and s.created)
         return new, sum(1 for s in saved if s is not None and not s.created)
+
+    async def _retry_pending_pages(self, source: Source) -> int:
+        """Fetch again the pages that failed for a passing reason (a few a fetch): an unchanged
+        feed plans nothing, so without this they waited for the feed to change. The article
+        keeps what the feed gave it (authors, files) where the page says nothing."""
+        if not source.full_text:
+            return 0
+        pending = self.ingest.pending_pages(source.id, limit=PAGES_RETRIED_PER_FETCH)
+        gate = asyncio.Semaphore(self.settings.fetch_per_host)
+
+        async def retry(page: PendingPage) -> EntryWrite | None:
+            link = page.entry.link or ""
+            async with gate:
+                try:
+                    article = await self._page_article(link, page.entry)
+                except (FetchError, ExtractionError) as e:
+                    if _passing(e):
+                        return None  # still failing for now: tried again next time
+                    return EntryWrite(page.key, page.entry, page.content_hash, error=str(e))
+            kept = self.store.get_articles([page.article_id])
+            if kept:
+                article = replace(
+                    article, authors=article.authors or kept[0].authors,
+                    enclosures=kept[0].enclosures,
+                )  # fmt: skip
+            return EntryWrite(page.key, page.entry, page.content_hash, link, article)
+
+        writes = [w for w in await asyncio.gather(*(retry(p) for p in pending)) if w is not None]
+        if writes:
+            self.ingest.save_entries(source.id, writes, now=self.now())
+        return sum(1 for w in writes if w.article is not None)
 
     async def _prepare_entry(
         self, source: Source, plan: EntryPlan, gate: asyncio.Semaphore

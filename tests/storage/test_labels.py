@@ -108,3 +108,28 @@ def test_a_storys_topics_are_what_its_articles_share(store: Store) -> None:
     store.labels.record([(a, labels[a.id]) for a in store.labels.pending()])
     assert store.labels.story_topics(story) == [SCIENCE, QUILL]  # Ohio: one article of two
     assert store.labels.story_topics(alone) == [once]
+
+
+def test_an_article_whose_text_changes_is_labelled_again(store: Store) -> None:
+    from broadsheet.ingest.entries import plan_entries
+    from broadsheet.storage.ingestion import EntryWrite, IngestStore
+    from broadsheet.types import ExtractedArticle, FeedEntry
+
+    source, _ = store.add_source("https://a.example/feed", now=NOW, title="A")
+    entry = FeedEntry(guid="g1", link="https://a.example/1", title="Quill wins")
+    [plan] = plan_entries([entry], [])
+
+    def save(text: str) -> int:
+        article = ExtractedArticle(title="Quill wins", text=text, html=f"<p>{text}</p>")
+        write = EntryWrite(plan.key, entry, plan.identity.content_hash, entry.link, article)
+        [saved] = IngestStore(store.engine).save_entries(source.id, [write], now=NOW)
+        assert saved is not None
+        return saved.id
+
+    first = save("Quill wins: the summary.")
+    store.labels.record([(a, [QUILL]) for a in store.labels.pending()])
+    assert save("Quill wins: the summary.") == first  # the same text: its labels stay
+    assert store.labels.labels_of(first) == [QUILL]
+    assert save("Hortensia Quill won the race in the science final, the full page says.") == first
+    assert store.labels.labels_of(first) == []
+    assert [a.id for a in store.labels.pending()] == [first]  # labelled again, from the new text

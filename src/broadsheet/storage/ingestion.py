@@ -20,7 +20,7 @@ from broadsheet.exceptions import NotFound, StorageError
 from broadsheet.ingest.entries import EntryIdentity, KnownEntry
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.retention import EXPIRED
-from broadsheet.storage.schema import articles, entries, sources
+from broadsheet.storage.schema import article_labels, articles, entries, sources
 from broadsheet.storage.store import (
     SavedArticle,
     _article_values,
@@ -337,7 +337,7 @@ _ENTRY_UPDATE = entries.update().where(
     entries.c.source_id == bindparam("b_source"), entries.c.key == bindparam("b_key")
 )
 _SAME_ARTICLE = (
-    select(articles.c.id)
+    select(articles.c.id, articles.c.text_hash)
     .where(
         or_(
             articles.c.url == bindparam("b_url"),
@@ -350,6 +350,7 @@ _SAME_ARTICLE = (
     .limit(1)
 )
 _ARTICLE_UPDATE = articles.update().where(articles.c.id == bindparam("b_id"))
+_LABELS_DROP = article_labels.delete().where(article_labels.c.article_id == bindparam("b_id"))
 
 
 def _upsert_entry(
@@ -368,10 +369,12 @@ def _upsert_article(
     digest = text_hash(extracted.text)
     values = _article_values(extracted, digest)
     same = {"b_url": url, "b_hash": digest, "b_canonical": extracted.canonical_url}
-    existing = conn.execute(_SAME_ARTICLE, same).scalar()
+    existing = conn.execute(_SAME_ARTICLE, same).first()
     if existing is not None:
-        conn.execute(_ARTICLE_UPDATE, {"b_id": existing, **values})
-        return SavedArticle(int(existing), created=False)
+        conn.execute(_ARTICLE_UPDATE, {"b_id": existing.id, **values})
+        if existing.text_hash != digest:  # new text (the full page after the feed's summary):
+            conn.execute(_LABELS_DROP, {"b_id": existing.id})  # labelled again from it
+        return SavedArticle(int(existing.id), created=False)
     result = conn.execute(
         articles.insert(), {"url": url, "source_id": source_id, "created_at": now, **values}
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -57,21 +58,24 @@ def run_cluster(
     clusterer = StoryClusterer(config)
     order: list[Any] = []
     story_of: dict[Any, int] = {}
-    bad = 0
-    for number, line in enumerate(infile, 1):
-        if not line.strip():
-            continue
-        try:
-            doc = doc_from_json(json.loads(line))
-        except (ValueError, TypeError, AttributeError) as e:
-            bad += 1
-            print(f"line {number}: skipped ({e})", file=errors)
-            continue
-        assignment = clusterer.assign(doc)
-        order.append(doc.id)
-        story_of[doc.id] = assignment.story_id
+    bad = [0]
+    for assignment in clusterer.assign_all(_docs(infile, errors, bad)):
+        order.append(assignment.doc_id)
+        story_of[assignment.doc_id] = assignment.story_id
         story_of.update(assignment.moved)
     for doc_id in order:
         story = clusterer.resolve(story_of[doc_id])
         outfile.write(json.dumps({"id": doc_id, "story": story}) + "\n")
-    return 1 if bad else 0
+    return 1 if bad[0] else 0
+
+
+def _docs(infile: TextIO, errors: TextIO, bad: list[int]) -> Iterator[StoryDoc]:
+    """The articles of ``infile``; a line that is not one is reported and counted in ``bad``."""
+    for number, line in enumerate(infile, 1):
+        if not line.strip():
+            continue
+        try:
+            yield doc_from_json(json.loads(line))
+        except (ValueError, TypeError, AttributeError) as e:
+            bad[0] += 1
+            print(f"line {number}: skipped ({e})", file=errors)

@@ -7,6 +7,10 @@ ids that stay valid (a merged story points to its successor), and every decision
 of the articles seen so far (no clock, no randomness), so storage can rebuild the state by
 replaying the window's articles with :meth:`StoryClusterer.restore`.
 
+Similarity is TF-IDF cosine mixed with the cosine of sentence embeddings of each article's title
+and lead (all-MiniLM-L6-v2, see :mod:`broadsheet.understand.story_meaning`), computed once per
+article and kept in the window beside its words.
+
 For each new article: find its nearest articles in the window, take them and the other members of
 their stories as a neighbourhood, and re-cluster that neighbourhood with average linkage on
 similarities adjusted for topic crowding (see :mod:`broadsheet.understand.neighbourhood`), never
@@ -21,15 +25,25 @@ from __future__ import annotations
 import itertools
 from array import array
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zlib import crc32
 
 import numpy as np
+from numpy.typing import NDArray
 
 from broadsheet.understand.agglomerate import NameVeto
 from broadsheet.understand.neighbourhood import cluster_neighbourhood, cosine_matrix, dot_many
+from broadsheet.understand.story_meaning import (
+    TextEncoder,
+    Vector,
+    embed_ahead,
+    embed_one,
+    mix_matrix,
+    mix_row,
+    stored,
+)
 from broadsheet.understand.text import name_tokens
 from broadsheet.understand.vectors import DocumentFrequencies, VectorConfig, vectorise
 
@@ -41,13 +55,16 @@ DocId = int | str
 @dataclass(frozen=True, slots=True)
 class StoryDoc:
     """What the clusterer needs of an article. ``published`` is timezone-aware, or None (then the
-    article counts as published at the latest time the clusterer has seen)."""
+    article counts as published at the latest time the clusterer has seen); ``embedding`` is the
+    sentence embedding of its title and lead when the caller has it already (else the clusterer
+    computes it)."""
 
     id: DocId
     title: str
     text: str
     published: datetime | None = None
     source: str | None = None
+    embedding: NDArray[np.float32] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +87,11 @@ class StoryAssignment:
 
 @dataclass(frozen=True, slots=True)
 class StoryConfig:
-    """The knobs. Only ``threshold``, ``crowding``, ``neighbours``, ``attach`` and the vectors'
-    ``prefix`` were tuned on AllSides train; ``name_veto`` and ``name_lead`` could not be (its
-    stories have three articles) and were set on ECB+ (benchmarks/README.md says how).
+    """The knobs. Only ``threshold``, ``crowding``, ``neighbours``, ``attach``, ``dense_weight``
+    and the vectors' ``prefix`` were tuned on AllSides train; ``name_veto`` and ``name_lead``
+    could not be (its stories have three articles) and were set on ECB+ (benchmarks/README.md
+    says how). ``dense_weight`` is the share of the sentence embeddings' cosine in every
+    similarity (0: words alone, and no model is loaded).
     ``name_veto`` (None turns it off) compares the names in each article's title and first
     ``name_lead`` characters; an article left alone joins the nearest group of two or more it
     scores ``attach`` with (None: never)."""
@@ -92,6 +111,7 @@ class StoryConfig:
     max_postings: int = 400
     name_veto: NameVeto | None = field(default_factory=NameVeto)
     name_lead: int = 400
+    dense_weight: float = 0.2
     vectors: VectorConfig = field(default_factory=VectorConfig)
 
 
@@ -103,6 +123,7 @@ class _Doc:
     weights: array[float]
     when: datetime | None
     names: array[int]
+    dense: Vector | None
     story: int = 0
     top_sims: array[float] = field(default_factory=lambda: array("d"))
     top_keys: array[int] = field(default_factory=lambda: array("q"))
@@ -122,7 +143,10 @@ def _hash(term: str) -> int:
 
 
 class StoryClusterer:
-    """The live story state over a time window. Feed articles in publication (or arrival) order."""
+    """The live story state over a time window. Feed articles in publication (or arrival) order.
+
+    ``encoder`` embeds articles that come without an embedding; by default the packaged
+    all-MiniLM-L6-v2, loaded when the first article needs it (none when ``dense_weight`` is 0)."""
 
     def __init__(
         self,
@@ -130,8 +154,10 @@ class StoryClusterer:
         *,
         allocate_id: Callable[[], int] | None = None,
         dfs: DocumentFrequencies | None = None,
+        encoder: TextEncoder | None = None,
     ) -> None:
         self.config = config or StoryConfig()
+        self.encoder = encoder if encoder or not self.config.dense_weight else _default_encoder()
         counter = itertools.count(1)
         self._allocate = allocate_id or (lambda: next(counter))
         self.dfs = dfs or DocumentFrequencies()
@@ -159,11 +185,20 @@ class StoryClusterer:
             story_id = self._successor[story_id]
         return story_id
 
+    def assign_all(self, docs: Iterable[StoryDoc]) -> Iterator[StoryAssignment]:
+        """:meth:`assign` each article in turn, the next ones embedded meanwhile on a second
+        thread: the same results, about twice as fast on two cores."""
+        if self.encoder is not None:
+            docs = embed_ahead(docs, self.encoder)
+        for doc in docs:
+            yield self.assign(doc)
+
     def assign(self, doc: StoryDoc) -> StoryAssignment:
         """Assign one article to a story (existing or new) and update the state."""
         entry, query = self._admit(doc)
         hood = self._neighbourhood(entry, self._neighbour_sims(entry, query))
-        sims = cosine_matrix([d.terms for d in hood], [d.weights for d in hood])
+        words = cosine_matrix([d.terms for d in hood], [d.weights for d in hood])
+        sims = mix_matrix(words, [d.dense for d in hood], self.config.dense_weight)
         guess = hood[1].story if len(hood) > 1 else 0
         density = np.array([self._density(d, d.story or guess) for d in hood])
         labels = cluster_neighbourhood(
@@ -202,7 +237,8 @@ class StoryClusterer:
         self.dfs.add(vec)
         query = {_hash(t): w for t, w in vec.items()}
         terms, weights = array("q", query.keys()), array("d", query.values())
-        entry = _Doc(next(self._keys), doc.id, terms, weights, when, self._names(doc))
+        dense = stored(embed_one(doc, self.encoder)) if self.config.dense_weight else None
+        entry = _Doc(next(self._keys), doc.id, terms, weights, when, self._names(doc), dense)
         return entry, query
 
     def _names(self, doc: StoryDoc) -> array[int]:
@@ -280,6 +316,8 @@ class StoryClusterer:
             [c.terms for c in candidates],
             [c.weights for c in candidates],
         )
+        dense = [c.dense for c in candidates]
+        products = mix_row(products, entry.dense, dense, self.config.dense_weight)
         sims = list(zip(products, candidates, strict=True))
         for sim, other in sims:
             self._push_top(other, sim, entry.key)
@@ -399,3 +437,9 @@ class StoryClusterer:
 def _mean_with(entry: _Doc, hood: list[_Doc], labels: list[int], scores: list[float]) -> float:
     mates = [scores[i] for i in range(1, len(hood)) if labels[i] == labels[0]]
     return float(sum(mates) / len(mates)) if mates else 0.0
+
+
+def _default_encoder() -> TextEncoder | None:
+    from broadsheet.understand.sentence_encoder import default_encoder
+
+    return default_encoder()

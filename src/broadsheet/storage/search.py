@@ -278,6 +278,10 @@ class _Postgres:
         marks = self._marks(tsquery)
         cap = min(self.candidates, COUNT_CAP)  # no page past the ranked candidates
         with engine.connect() as conn:
+            # Planned for this query's words each time: psycopg prepares a statement run five
+            # times, and the plan PostgreSQL then keeps for any words scanned every row for a
+            # rare pair (seconds instead of milliseconds).
+            conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
             # The window's first id, written into the query: as a parameter or a subquery the
             # planner guessed a third of the table and walked it row by row.
             newest = conn.execute(select(func.max(articles.c.id))).scalar_one() or 0
@@ -287,7 +291,7 @@ class _Postgres:
             found = rows[0].candidates if rows else 0
             searched_all = False
             if len(rows) < query.limit and found < cap:  # too few among the newest: look in all
-                rows = conn.execute(self._ranked(query, matched, tsquery)).all()
+                rows = conn.execute(self._ranked(query, matched, tsquery, bounded=False)).all()
                 found, searched_all = (rows[0].candidates if rows else 0), True
             if found >= cap:  # counting every match of a common word cost more than the search
                 total = cap + 1
@@ -297,11 +301,16 @@ class _Postgres:
                 total = _count(conn, matched, cap)
             return SearchResults(_hits(conn, [r.id for r in rows], marks), total, cap=cap)
 
-    def _ranked(self, query: SearchQuery, matched: Any, tsquery: Any) -> Any:
+    def _ranked(
+        self, query: SearchQuery, matched: Any, tsquery: Any, *, bounded: bool = True
+    ) -> Any:
         """The page of up to ``candidates`` matches, by rank or date, each row with how many
-        candidates there were; documents are read for those alone."""
-        # The newest matches (by id), ranked or then by date.
-        newest = matched.order_by(self.index.c.article_id.desc()).limit(self.candidates).subquery()
+        candidates there were; documents are read for those alone. Within the window they are
+        the newest matches; over all articles, ranked by relevance, those the index gives first:
+        asking for the newest of a word rare today let the planner walk back through every row."""
+        if bounded or query.order == "date":
+            matched = matched.order_by(self.index.c.article_id.desc())
+        newest = matched.limit(self.candidates).subquery()
         counted = func.count().over().label("candidates")
         if query.order == "relevance":
             ranked = self.index.alias("ranked")

@@ -152,3 +152,49 @@ def test_two_events_of_one_kind_are_kept_apart_by_their_names() -> None:
 def test_without_the_name_veto_the_two_events_become_one_story() -> None:
     stories = feed(StoryClusterer(StoryConfig(name_veto=None)), two_fights())
     assert stories[0] == stories[1]
+
+
+class TopicEncoder:
+    """Embeds an article by its topic word, as a sentence encoder would see its meaning."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def encode(self, texts):  # type: ignore[no-untyped-def]
+        import numpy as np
+
+        self.calls += len(texts)
+        rows = []
+        for text in texts:
+            v = np.zeros(3, dtype=np.float32)
+            v[0 if "quake" in text.lower() else 1 if "council" in text.lower() else 2] = 1.0
+            rows.append(v)
+        return np.stack(rows)
+
+
+def test_assign_all_embeds_ahead_and_gives_what_assign_gives() -> None:
+    items = interleaved()
+    one_by_one = feed(StoryClusterer(encoder=TopicEncoder()), items)
+    encoder = TopicEncoder()
+    clusterer = StoryClusterer(encoder=encoder)
+    story_of: dict[object, int] = {}
+    for a in clusterer.assign_all(items):
+        story_of[a.doc_id] = a.story_id
+        story_of.update(a.moved)
+    assert {k: clusterer.resolve(v) for k, v in story_of.items()} == one_by_one
+    assert encoder.calls == len(items)
+
+
+def test_without_a_dense_weight_no_encoder_is_used() -> None:
+    clusterer = StoryClusterer(StoryConfig(dense_weight=0.0))
+    assert clusterer.encoder is None
+    feed(clusterer, interleaved())
+
+
+def test_restored_articles_are_embedded_too() -> None:
+    encoder = TopicEncoder()
+    clusterer = StoryClusterer(encoder=encoder)
+    for doc in docs(QUAKE_CHILE):
+        clusterer.restore(doc, 7)
+    assert encoder.calls == 3
+    assert clusterer.assign(docs(QUAKE_CHILE[:1], 50)[0]).story_id == 7

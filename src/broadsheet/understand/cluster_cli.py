@@ -2,9 +2,10 @@
 
 Each input line is ``{id, title, text, published?, source?, url?}``; each output line is
 ``{id, story}`` in input order. Articles go through :class:`StoryClusterer` one at a time, exactly
-as live ingestion feeds it; the story written is the one each article's story resolves to after
-the whole file: articles moved by a later regrouping are followed, and a story merged later points
-to its successor, so this is what a reader would see at the end.
+as live ingestion feeds it (only their sentence embeddings are computed ahead, on a second
+thread: the same results, sooner); the story written is the one each article's story resolves
+to after the whole file: articles moved by a later regrouping are followed, and a story merged
+later points to its successor, so this is what a reader would see at the end.
 A bad line is reported on standard error by number and skipped; it never stops the run.
 """
 

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 
 from broadsheet.exceptions import NotFound, StorageError
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import (
     invitations,
@@ -75,7 +76,7 @@ class AccountStore:
 
     @storage_errors("reading a user")
     def get_user(self, user_id: int) -> User:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(users).where(users.c.id == user_id)).first()
         if row is None:
             raise NotFound(f"no user {user_id}")
@@ -83,7 +84,7 @@ class AccountStore:
 
     @storage_errors("listing users")
     def list_users(self) -> list[User]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_user(r) for r in conn.execute(select(users).order_by(users.c.id))]
 
     @storage_errors("changing a role")
@@ -127,7 +128,7 @@ class AccountStore:
             .join(sessions, sessions.c.user_id == users.c.id)
             .where(sessions.c.token_hash == token_hash(token), sessions.c.expires_at > now)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(query).first()
         return None if row is None else _user(row)
 
@@ -177,7 +178,7 @@ class AccountStore:
             .where(password_resets.c.token_hash.is_(None), password_resets.c.used_at.is_(None))
             .order_by(password_resets.c.requested_at)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(query).all()
         return [ResetRequest(r[0], _user(r), r.requested_at) for r in rows]
 
@@ -221,7 +222,7 @@ class AccountStore:
     @storage_errors("reading an invitation")
     def invitation_role(self, token: str, *, now: datetime) -> str | None:
         """The role an unused, unexpired invitation grants, or None."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(
                 select(invitations.c.role).where(_open_invitation(token, now))
             ).first()
@@ -241,7 +242,7 @@ class AccountStore:
     def count_login_failures(self, keys: Sequence[str], *, since: datetime) -> int:
         """The most failures any one of ``keys`` had since ``since``."""
         counts = [0]
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             for key in keys:
                 query = select(func.count()).where(
                     login_failures.c.key_hash == token_hash(key), login_failures.c.at > since

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from broadsheet.exceptions import NotFound
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import api_tokens, users
 from broadsheet.types import User
@@ -86,7 +87,7 @@ class ApiTokenStore:
     @storage_errors("listing API tokens")
     def list_for(self, user_id: int) -> list[ApiToken]:
         query = select(api_tokens).where(api_tokens.c.user_id == user_id).order_by(api_tokens.c.id)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [
                 ApiToken(r.id, r.user_id, r.name, r.created_at, r.last_used_at)
                 for r in conn.execute(query)

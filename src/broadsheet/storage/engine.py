@@ -6,10 +6,10 @@ import functools
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
-__all__ = ["connect", "normalize_url", "upgrade"]
+__all__ = ["connect", "normalize_url", "reading", "upgrade"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_MMAP_BYTES = 1 << 30
@@ -46,7 +46,20 @@ def connect(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # No ping before each use: it was a round trip per read. A connection the server dropped
+    # (a restart) fails the one read that meets it, and the pool then replaces every older one.
+    return create_engine(url, pool_size=10, max_overflow=20)
+
+
+def reading(engine: Engine) -> Connection:
+    """A connection for reads. On PostgreSQL it runs outside a transaction (autocommit): at its
+    default isolation each statement sees the latest data either way, and the BEGIN and ROLLBACK
+    around every read were two round trips that cost more than a look-up by key (400 µs against
+    170). Writes keep ``engine.begin()``."""
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+    return connection
 
 
 @functools.cache

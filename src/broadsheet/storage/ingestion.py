@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from broadsheet.exceptions import NotFound, StorageError
 from broadsheet.ingest.entries import EntryIdentity, KnownEntry
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.retention import EXPIRED
 from broadsheet.storage.schema import article_labels, articles, entries, sources
@@ -205,7 +206,7 @@ class IngestStore:
             .order_by(entries.c.id.desc())
             .limit(limit)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(query).all()
         return [
             PendingPage(
@@ -237,7 +238,7 @@ class IngestStore:
             or_(entries.c.guid.in_(guids), entries.c.link.in_(links),
                 entries.c.content_hash.in_(hashes)),
         )  # fmt: skip
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [
                 KnownEntry(r[0], r[1], r[2], r[3], r[4], r[5], r[6], bool(r[7]), bool(r[8]))
                 for r in conn.execute(query)

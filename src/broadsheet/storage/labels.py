@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, exists, func, select
 
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import UTCDateTime, article_labels, articles, story_articles
 from broadsheet.types import Article
@@ -47,7 +48,7 @@ class LabelStore:
     @storage_errors("finding articles to label")
     def pending(self, *, limit: int = 500, text_chars: int = 3000) -> list[LabelledArticle]:
         """Stored articles without labels, oldest first."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             newest = conn.execute(select(func.max(article_labels.c.article_id))).scalar()
             labelled = exists().where(article_labels.c.article_id == articles.c.id)
             when = func.coalesce(articles.c.published, articles.c.created_at, type_=UTCDateTime())
@@ -90,7 +91,7 @@ class LabelStore:
         query = select(article_labels.c.kind, article_labels.c.key, article_labels.c.name).where(
             article_labels.c.article_id == article_id, article_labels.c.kind != "none"
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             found = [Label(r.kind, r.key, r.name) for r in conn.execute(query)]
         return sorted(found, key=lambda label: label.kind != "section")
 
@@ -103,7 +104,7 @@ class LabelStore:
             .order_by(article_labels.c.at.desc())
             .limit(1)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(query).first()
         return Label(row.kind, row.key, row.name) if row else None
 
@@ -131,7 +132,7 @@ class LabelStore:
     ) -> list[TopicCount]:
         """Sections and entities by how many articles since ``since`` carry them, among the
         ``newest`` labelled articles (a bound on the rows counted, however big the store)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             top = conn.execute(select(func.max(article_labels.c.article_id))).scalar() or 0
         count = func.count().label("n")
         query = (
@@ -143,7 +144,7 @@ class LabelStore:
             .order_by(count.desc(), article_labels.c.key)
             .limit(limit)
         )  # fmt: skip
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [TopicCount(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
 
     @storage_errors("reading stories' sections")
@@ -161,7 +162,7 @@ class LabelStore:
             .group_by(story_articles.c.story_id, article_labels.c.key)
         )  # fmt: skip
         best: dict[int, tuple[int, str]] = {}
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             for story_id, key, n in conn.execute(query):
                 if story_id not in best or (-n, key) < (-best[story_id][0], best[story_id][1]):
                     best[story_id] = (n, key)
@@ -180,7 +181,7 @@ class LabelStore:
             .where(story_articles.c.story_id == story_id, article_labels.c.kind != "none")
             .group_by(article_labels.c.kind, article_labels.c.key)
         )  # fmt: skip
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(query).all()
             members = conn.execute(
                 select(func.count()).where(story_articles.c.story_id == story_id)
@@ -198,7 +199,7 @@ class LabelStore:
             article_labels.c.name,
         ).where(article_labels.c.at >= since, article_labels.c.kind != "none")  # fmt: skip
         found: dict[int, list[Label]] = {}
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             for r in conn.execute(query):
                 found.setdefault(r.article_id, []).append(Label(r.kind, r.key, r.name))
         return found
@@ -215,7 +216,7 @@ class LabelStore:
             .limit(limit)
             .offset(offset)
         )  # walks ix_article_labels_key_at from the newest end
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_article(r) for r in conn.execute(query)]
 
     def _from_sources(self, source_ids: Sequence[int], limit: int) -> list[Article]:
@@ -228,7 +229,7 @@ class LabelStore:
             .order_by(newest.desc(), articles.c.id.desc())
             .limit(limit)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_article(r) for r in conn.execute(query)]
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import Engine, distinct, func, select
 from sqlalchemy.exc import IntegrityError
 
 from broadsheet.membership.policy import Membership
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import (
     free_reads,
@@ -74,7 +75,7 @@ class MembershipStore:
 
     @storage_errors("reading a membership")
     def get(self, user_id: int) -> Membership | None:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(memberships).where(memberships.c.user_id == user_id)).first()
         return _membership(row) if row is not None else None
 
@@ -84,7 +85,7 @@ class MembershipStore:
         for column, value in ((memberships.c.provider_subscription, subscription),
                               (memberships.c.provider_customer, customer)):  # fmt: skip
             if value:
-                with self.engine.connect() as conn:
+                with reading(self.engine) as conn:
                     row = conn.execute(select(memberships).where(column == value)).first()
                 if row is not None:
                     return _membership(row)
@@ -116,7 +117,7 @@ class MembershipStore:
 
     @storage_errors("listing memberships")
     def list_all(self) -> list[Membership]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(memberships).order_by(memberships.c.user_id)).all()
         return [_membership(r) for r in rows]
 
@@ -127,7 +128,7 @@ class MembershipStore:
         query = select(free_reads.c.article_id).where(
             free_reads.c.reader_key == reader_key, free_reads.c.month == month
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return frozenset(conn.execute(query).scalars())
 
     @storage_errors("counting a free read")
@@ -158,7 +159,7 @@ class MembershipStore:
 
     @storage_errors("listing the ledger's months")
     def ledger_months(self) -> list[str]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             days = conn.execute(select(read_ledger.c.day).distinct()).scalars().all()
         return sorted({f"{d:%Y-%m}" for d in days}, reverse=True)
 
@@ -173,7 +174,7 @@ class MembershipStore:
             .where(*in_month).group_by(read_ledger.c.publisher)
             .order_by(reads.desc(), read_ledger.c.publisher)
         )  # fmt: skip
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(query).all()
             total_readers = conn.execute(select(readers).where(*in_month)).scalar_one()
         total = sum(r.reads for r in rows)
@@ -199,7 +200,7 @@ class MembershipStore:
     def key(self, name: str) -> str:
         """A random key kept in the database, made on first use (the same for every process)."""
         query = select(membership_keys.c.value).where(membership_keys.c.name == name)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             value = conn.execute(query).scalar()
         if value is not None:
             return str(value)
@@ -210,7 +211,7 @@ class MembershipStore:
                 )
         except IntegrityError:  # made meanwhile by another process: use theirs
             pass
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return str(conn.execute(query).scalar_one())
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Engine, func, or_, select
 
 from broadsheet.exceptions import NotFound
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles, picks, source_standing, sources, stories
 
@@ -84,7 +85,7 @@ class CurationStore:
         return self._picks(_pick_query().limit(limit))
 
     def _picks(self, query: Any) -> list[Pick]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_pick(row) for row in conn.execute(query)]
 
     # -- source standing -----------------------------------------------------------------------
@@ -105,7 +106,7 @@ class CurationStore:
     @storage_errors("reading source standing")
     def standings(self) -> dict[int, float]:
         """Each source's standing where an editor set one; the rest stand at 1.0."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(source_standing.c.source_id, source_standing.c.weight))
             return {int(r.source_id): float(r.weight) for r in rows}
 

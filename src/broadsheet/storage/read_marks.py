@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Engine, and_, delete, exists, func, select
 
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles, read_marks, saved_articles
 
@@ -44,7 +45,7 @@ class ReadMarks:
         query = select(read_marks.c.article_id).where(
             read_marks.c.user_id == user_id, read_marks.c.article_id.in_(ids)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return {r.article_id for r in conn.execute(query)}
 
 
@@ -88,7 +89,7 @@ def select_entries(
     order = (when.desc(), articles.c.id.desc()) if newest_first else (when, articles.c.id)
     query = select(articles.c.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
     count = select(func.count()).select_from(articles).where(*conditions)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         ids = [r.id for r in conn.execute(query)]
         total = int(conn.execute(count).scalar_one())
     return ids, total
@@ -112,5 +113,5 @@ def page_by_id(
         query = query.where(articles.c.id < before).order_by(articles.c.id.desc())
     else:
         query = query.where(articles.c.id > (after or 0)).order_by(articles.c.id)
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [r.id for r in conn.execute(query)]

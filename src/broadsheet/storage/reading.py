@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, func, select
 
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles, follows, reading_history, saved_articles
 from broadsheet.types import Article
@@ -62,7 +63,7 @@ class ReadingStore:
 
     @storage_errors("reading saved articles")
     def is_saved(self, user_id: int, article_id: int) -> bool:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return self._is_saved(conn, user_id, article_id)
 
     @staticmethod
@@ -81,7 +82,7 @@ class ReadingStore:
             .limit(limit)
             .offset(offset)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return _articles(conn, query)
 
     # -- history -------------------------------------------------------------------------------
@@ -110,7 +111,7 @@ class ReadingStore:
             .limit(limit)
             .offset(offset)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return _articles(conn, query)
 
     @storage_errors("clearing reading history")
@@ -148,7 +149,7 @@ class ReadingStore:
         query = select(follows.c.key).where(
             follows.c.user_id == user_id, follows.c.kind == kind, same
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return conn.execute(query.limit(1)).first() is not None
 
     @storage_errors("listing follows")
@@ -158,7 +159,7 @@ class ReadingStore:
             .where(follows.c.user_id == user_id)
             .order_by(follows.c.kind, follows.c.key)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [Follow(r.kind, r.key, r.label, r.created_at) for r in conn.execute(query)]
 
 

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, exists, func, select
 
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import (
     UTCDateTime,
@@ -32,7 +33,7 @@ class RetentionStore:
     @storage_errors("removing expired articles")
     def expire(self, *, now: datetime, default_days: int, batch: int = 500) -> int:
         """Remove every expired article, ``batch`` per transaction; returns how many."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             plans = [(r.id, r.retention_days) for r in conn.execute(select(sources))]
         plans.append((None, None))  # articles whose source was removed
         removed = 0

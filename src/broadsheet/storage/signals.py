@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import Engine, delete, func, select
 
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles, reader_signals, sources, story_articles
 
@@ -55,7 +56,7 @@ class SignalStore:
             .order_by(reader_signals.c.at.desc(), reader_signals.c.id.desc())
             .limit(limit)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_record(r) for r in conn.execute(query)]
 
     @storage_errors("listing recent signals")
@@ -67,7 +68,7 @@ class SignalStore:
             .order_by(reader_signals.c.at.desc())
             .limit(limit)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_record(r) for r in conn.execute(query)]
 
     @storage_errors("erasing signals")
@@ -80,7 +81,7 @@ class SignalStore:
     @storage_errors("counting signals")
     def count_for(self, user_id: int) -> int:
         query = select(func.count()).where(reader_signals.c.user_id == user_id)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return int(conn.execute(query).scalar_one())
 
 
@@ -132,7 +133,7 @@ def recent_candidates(
     )
     from broadsheet.storage.stories import _aware
 
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [
             CandidateRow(
                 r.id,
@@ -160,5 +161,5 @@ def open_counts(engine: Engine, since: datetime) -> dict[str, int]:
         )
         .group_by(reader_signals.c.target)
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return {target: int(count) for target, count in conn.execute(query)}

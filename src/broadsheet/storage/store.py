@@ -19,6 +19,7 @@ from broadsheet.exceptions import NotFound, StorageError
 from broadsheet.storage import engine as engine_module
 from broadsheet.storage.accounts import AccountStore
 from broadsheet.storage.api_tokens import ApiTokenStore
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.labels import LabelStore
 from broadsheet.storage.membership import MembershipStore
@@ -119,7 +120,7 @@ class Store:
 
     @storage_errors("reading a source")
     def get_source(self, source_id: int) -> Source:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(sources).where(sources.c.id == source_id)).first()
         if row is None:
             raise NotFound(f"no source {source_id}")
@@ -131,13 +132,13 @@ class Store:
         ids = list(source_ids)
         if not ids:
             return {}
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(sources).where(sources.c.id.in_(ids))).all()
         return {r.id: _source(r) for r in rows}
 
     @storage_errors("listing sources")
     def list_sources(self) -> list[Source]:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(select(sources).order_by(sources.c.title, sources.c.url)).all()
         return [_source(r) for r in rows]
 
@@ -165,7 +166,7 @@ class Store:
 
     @storage_errors("reading an article")
     def get_article(self, article_id: int) -> Article:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(_article_query().where(articles.c.id == article_id)).first()
         if row is None:
             raise NotFound(f"no article {article_id}")
@@ -199,7 +200,7 @@ class Store:
             queries = [q.where(articles.c.source_id == source_id) for q in queries]
         elif fold_copies:
             queries = [q.where(~_is_syndicated_copy()) for q in queries]
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = [r for q in queries for r in conn.execute(q.limit(wanted)).all()]
         rows.sort(key=lambda r: (r.published or r.created_at, r.id), reverse=True)
         return [_article(r) for r in rows[offset:wanted]]
@@ -227,7 +228,7 @@ class Store:
             .where(mine.c.article_id.in_(article_ids))
             .group_by(mine.c.article_id, mine.c.syndication_group)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return {int(r[0]): (int(r[1]), int(r[2])) for r in conn.execute(query)}
 
     @storage_errors("reading articles")
@@ -235,7 +236,7 @@ class Store:
         """The articles with these ids that exist, in the order given, in one query."""
         if not article_ids:
             return []
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             rows = conn.execute(_article_query().where(articles.c.id.in_(article_ids))).all()
         found = {r.id: _article(r) for r in rows}
         return [found[i] for i in article_ids if i in found]
@@ -243,7 +244,7 @@ class Store:
     @storage_errors("reading the newest article id")
     def newest_article_id(self) -> int:
         """The highest article id (0 for none): a cheap sign that articles have arrived."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return int(conn.execute(select(func.max(articles.c.id))).scalar_one() or 0)
 
     @storage_errors("counting articles")
@@ -251,14 +252,14 @@ class Store:
         query = select(func.count()).select_from(articles)
         if source_id is not None:
             query = query.where(articles.c.source_id == source_id)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return int(conn.execute(query).scalar_one())
 
     def iter_articles(self, *, batch: int = 500) -> Iterator[Article]:
         """Every stored article in id order, read in batches so memory stays flat."""
         last = 0
         while True:
-            with self.engine.connect() as conn:
+            with reading(self.engine) as conn:
                 try:
                     rows = conn.execute(
                         _article_query()
@@ -290,7 +291,7 @@ class Store:
     @storage_errors("reading a user")
     def get_user_by_email(self, email: str) -> tuple[User, str]:
         """The user and their password hash."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(users).where(users.c.email == email.lower())).first()
         if row is None:
             raise NotFound(f"no user {email}")
@@ -298,7 +299,7 @@ class Store:
 
     @storage_errors("counting users")
     def count_users(self) -> int:
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
 
 

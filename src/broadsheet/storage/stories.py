@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, func, select, text
 
 from broadsheet.exceptions import NotFound
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import UTCDateTime, articles, sources, stories, story_articles
 from broadsheet.types import Story
@@ -54,7 +55,7 @@ class StoryStore:
             .order_by(articles.c.id)
             .limit(limit)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_pending(r) for r in conn.execute(query)]
 
     @storage_errors("reading recent story members")
@@ -67,7 +68,7 @@ class StoryStore:
             .where(story_articles.c.article_id.is_not(None), when >= since)
             .order_by(articles.c.id)  # arrival order, as they were first assigned
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_pending(r) for r in conn.execute(query)]
 
     @storage_errors("recording a story assignment")
@@ -113,13 +114,13 @@ class StoryStore:
     @storage_errors("reading the newest story id")
     def newest_id(self) -> int:
         """The highest story id (0 for none): a cheap sign that stories have changed."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return int(conn.execute(select(func.max(stories.c.id))).scalar_one() or 0)
 
     @storage_errors("reading a story")
     def get_story(self, story_id: int) -> Story:
         """The story, even when merged (``merged_into`` then names its successor)."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
         if row is None:
             raise NotFound(f"no story {story_id}")
@@ -144,7 +145,7 @@ class StoryStore:
             .where(story_articles.c.story_id == story_id)
             .order_by(when, articles.c.id)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [r.id for r in conn.execute(query)]
 
     @storage_errors("reading an article's story")
@@ -153,7 +154,7 @@ class StoryStore:
         query = select(story_articles.c.story_id, story_articles.c.syndication_group).where(
             story_articles.c.article_id == article_id
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(query).first()
         return None if row is None else (row.story_id, row.syndication_group)
 
@@ -166,7 +167,7 @@ class StoryStore:
             .join(story_articles, story_articles.c.story_id == stories.c.id)
             .where(story_articles.c.article_id == article_id)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             row = conn.execute(query).first()
         if row is None:
             return None
@@ -183,7 +184,7 @@ class StoryStore:
             .where(story_articles.c.syndication_group == syndication_group)
             .order_by(story_articles.c.article_id)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [r.article_id for r in conn.execute(query)]
 
     def members(self, story_ids: Iterable[int]) -> list[StoryMember]:
@@ -198,13 +199,13 @@ class StoryStore:
             .order_by(stories.c.outlet_count.desc(), stories.c.last_published.desc())
             .limit(limit)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_story(r) for r in conn.execute(query)]
 
     @storage_errors("reading the latest change to a story")
     def last_change(self) -> datetime | None:
         """When a story last changed (made, grown, merged); None without stories."""
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             latest = conn.execute(select(func.max(stories.c.updated_at))).scalar_one()
         found: datetime | None = _aware(latest)
         return found
@@ -218,7 +219,7 @@ class StoryStore:
         query = select(stories).order_by(stories.c.updated_at).limit(limit)
         if since is not None:
             query = query.where(stories.c.updated_at > since)
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [(_story(r), r.updated_at) for r in conn.execute(query)]
 
     @storage_errors("listing new stories")
@@ -230,7 +231,7 @@ class StoryStore:
             .order_by(stories.c.id)
             .limit(limit)
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             return [_story(r) for r in conn.execute(query)]
 
 
@@ -343,7 +344,7 @@ def members_of(engine: Engine, story_ids: Iterable[int]) -> list[StoryMember]:
         .where(story_articles.c.story_id.in_(ids))
         .order_by(when, articles.c.id)
     )
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return [
             StoryMember(r.story_id, r.id, r.source_id, _aware(r.when), r.syndication_group)
             for r in conn.execute(query)

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import story_texts
 
@@ -28,7 +29,7 @@ class StoryTexts:
         query = select(story_texts.c.analysis).where(
             story_texts.c.story_id == story_id, story_texts.c.version == version
         )
-        with self.engine.connect() as conn:
+        with reading(self.engine) as conn:
             found: dict[str, Any] | None = conn.execute(query).scalar_one_or_none()
         return found
 

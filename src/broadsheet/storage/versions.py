@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Engine, func, select
 
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
 from broadsheet.storage.schema import articles, picks, source_standing, sources, stories
 
@@ -56,5 +57,5 @@ def _version_query() -> Any:
 def content_version(engine: Engine) -> ContentVersion:
     """Changes when an article arrives, a story is made or changed (gains members, merges),
     a pick is made or removed, a standing is set, or a source is added or removed."""
-    with engine.connect() as conn:
+    with reading(engine) as conn:
         return ContentVersion(*conn.execute(_version_query()).one())

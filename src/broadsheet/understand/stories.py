@@ -42,6 +42,7 @@ from broadsheet.understand.story_meaning import (
     embed_one,
     mix_matrix,
     mix_row,
+    one_blas_thread,
     stored,
 )
 from broadsheet.understand.text import name_tokens
@@ -195,6 +196,10 @@ class StoryClusterer:
 
     def assign(self, doc: StoryDoc) -> StoryAssignment:
         """Assign one article to a story (existing or new) and update the state."""
+        with one_blas_thread():
+            return self._assign(doc)
+
+    def _assign(self, doc: StoryDoc) -> StoryAssignment:
         entry, query = self._admit(doc)
         hood = self._neighbourhood(entry, self._neighbour_sims(entry, query))
         words = cosine_matrix([d.terms for d in hood], [d.weights for d in hood])

@@ -9,7 +9,9 @@ is missing, or failed on it) the pair keeps its word cosine alone.
 
 Encoding costs more than the rest of clustering (about 7.5 ms an article against 5), so
 :func:`embed_ahead` runs it on a second thread ahead of the clusterer when many articles come at
-once (onnxruntime and the tokenizer release the GIL): the two stages then share two cores.
+once (onnxruntime and the tokenizer release the GIL): the two stages then share two cores. The
+clusterer's small dense products run under :func:`one_blas_thread`: OpenBLAS would otherwise
+wake a second thread for each and leave it spinning, taking the encoder's core.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Protocol
+from contextlib import AbstractContextManager
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -34,6 +38,7 @@ __all__ = [
     "lead_text",
     "mix_matrix",
     "mix_row",
+    "one_blas_thread",
     "stored",
 ]
 
@@ -140,3 +145,17 @@ def embed_one(doc: StoryDoc, encoder: TextEncoder | None) -> NDArray[np.float32]
     except Exception as e:
         log.warning("embedding failed", extra={"doc_id": doc.id, "error": repr(e)})
         return None
+
+
+def one_blas_thread() -> AbstractContextManager[Any]:
+    """BLAS limited to one thread while the block runs (about 20 µs to enter): products of a
+    few dozen rows gain nothing from a second thread, and under load two fight."""
+    limit: AbstractContextManager[Any] = _controller().limit(limits=1, user_api="blas")
+    return limit
+
+
+@cache
+def _controller() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()

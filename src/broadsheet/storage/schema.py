@@ -134,8 +134,8 @@ articles = Table(
     Column("text_hash", String(64), nullable=False),
     Column("word_count", Integer, nullable=False, server_default="0"),
     Column("created_at", UTCDateTime(), nullable=False),
-    Index("ix_articles_published", "published"),
-    Index("ix_articles_created_at", "created_at"),
+    Index("ix_articles_published_id", "published", "id"),  # (0022)
+    Index("ix_articles_created_at_id", "created_at", "id"),
     Index("ix_articles_text_hash", "text_hash"),
     Index("ix_articles_canonical_url", "canonical_url"),
 )

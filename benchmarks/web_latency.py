@@ -150,6 +150,8 @@ def main() -> None:
     paths = addresses(store, random.Random(7))
     store.close()
     analyse_stories(args.database, paths["story"])
+    # What else runs on these cores (this run's own server and wrk count only once it starts).
+    print("load average before the run: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     with _server(args) as base, tempfile.TemporaryDirectory() as folder:
         print("| page | run | p50 ms | p95 ms | p99 ms | requests/s | errors | load before |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -153,8 +153,8 @@ def main() -> None:
     # What else runs on these cores (this run's own server and wrk count only once it starts).
     print("load average before the run: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     with _server(args) as base, tempfile.TemporaryDirectory() as folder:
-        print("| page | run | p50 ms | p95 ms | p99 ms | requests/s | errors | load before |")
-        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("| page | run | p50 ms | p95 ms | p99 ms | requests/s | errors |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for name in args.pages.split(","):
             listed = Path(folder) / f"{name}.txt"
             listed.write_text("\n".join(paths[name]) + "\n")
@@ -164,14 +164,12 @@ def main() -> None:
 def _measure(base: str, name: str, listed: Path, args: argparse.Namespace) -> None:
     # Warm-up: each process fills its caches (a story's page is made once per process and state).
     wrk(base, listed, seconds=args.warmup, connections=args.connections)
-    load = os.getloadavg()[0]  # what else ran on the cores: the run itself counts in the next
     flat_out = wrk(base, listed, seconds=args.seconds, connections=args.connections)
-    print(f"| {name} | as fast as served | {flat_out.cells()} | {load:.1f} |", flush=True)
+    print(f"| {name} | as fast as served | {flat_out.cells()} |", flush=True)
     rate = args.search_rate if name == "search" else args.rate
     pause = 1000 * args.connections / rate
-    load = os.getloadavg()[0]
     paced = wrk(base, listed, seconds=args.seconds, connections=args.connections, pause_ms=pause)
-    print(f"| {name} | paced at {rate:.0f}/s | {paced.cells()} | {load:.1f} |", flush=True)
+    print(f"| {name} | paced at {rate:.0f}/s | {paced.cells()} |", flush=True)
 
 
 class _server:

@@ -5,6 +5,7 @@ The clustering itself lives in ``broadsheet.understand``; this module only keeps
 
 from __future__ import annotations
 
+import fcntl
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -355,8 +356,10 @@ class AssignmentLead:
     """Makes one process at a time the one that assigns stories.
 
     On PostgreSQL a session advisory lock, held on a connection kept open for as long as this
-    process leads: a process that dies drops the connection and with it the lead. SQLite has a
-    single writer and one process serving it, so its holder always leads.
+    process leads: a process that dies drops the connection and with it the lead. On SQLite an
+    exclusive lock on a file beside the database (``….lead``), which the system drops with the
+    process: ``serve --workers`` and a ``broadsheet fetch`` beside ``serve`` run in several
+    processes over one file. An in-memory database has one process, which always leads.
     """
 
     LOCK_KEY = 0x62726F6164  # "broad"
@@ -364,11 +367,12 @@ class AssignmentLead:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._connection: Any = None
+        self._file: Any = None
 
     def acquire(self) -> bool:
         """Whether this process leads (now or from before)."""
         if self.engine.dialect.name != "postgresql":
-            return True
+            return self._acquire_file()
         if self._connection is not None:
             return True
         connection = self.engine.connect()
@@ -382,7 +386,24 @@ class AssignmentLead:
             connection.close()
         return bool(held)
 
+    def _acquire_file(self) -> bool:
+        database = self.engine.url.database
+        if not database or database == ":memory:" or self._file is not None:
+            return True
+        handle = open(f"{database}.lead", "a")  # noqa: SIM115 (held open while leading)
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # another process leads
+            handle.close()
+            return False
+        self._file = handle
+        return True
+
     def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
         if self._connection is not None:
             # Unlock explicitly: closing only returns the connection to the pool, lock and all.
             self._connection.execute(

@@ -15,6 +15,8 @@ clustered on its own; the mean B-cubed figures are what the choices in ``StoryCo
     uv run python benchmarks/clustering.py quality
     uv run python benchmarks/clustering.py pools --pools 8
     uv run python benchmarks/clustering.py speed --sizes 10000 100000
+
+Each takes ``--dense-weight W`` to mix in the sentence encoder's cosine (off by default).
 """
 
 from __future__ import annotations
@@ -182,7 +184,12 @@ def quality(args: argparse.Namespace) -> dict[str, list[tuple[object, ...]]]:
     }
     if not args.train:
         del sets["allsides-train"]
-    return {name: evaluate(name, items, threshold, None) for name, items in sets.items()}
+    config = _config(args)
+    return {name: evaluate(name, items, threshold, config) for name, items in sets.items()}
+
+
+def _config(args: argparse.Namespace) -> StoryConfig:
+    return StoryConfig(dense_weight=args.dense_weight)
 
 
 def train_pools(count: int, size: int = 300, seed: int = 7) -> list[list[Item]]:
@@ -200,7 +207,7 @@ def train_pools(count: int, size: int = 300, seed: int = 7) -> list[list[Item]]:
 def pools(args: argparse.Namespace) -> tuple[float, float, float]:
     scores = []
     for k, items in enumerate(train_pools(args.pools)):
-        scores.append(bcubed([it.gold for it in items], cluster_ours(items)))
+        scores.append(bcubed([it.gold for it in items], cluster_ours(items, _config(args))))
         print(f"pool {k}: P={scores[-1][0]:.3f} R={scores[-1][1]:.3f} F1={scores[-1][2]:.3f}")
     p, r, f = (sum(s[i] for s in scores) / len(scores) for i in range(3))
     print(f"mean over {len(scores)} pools: P={p:.3f} R={r:.3f} F1={f:.3f}", flush=True)
@@ -244,7 +251,7 @@ def speed(args: argparse.Namespace) -> list[tuple[int, float, float, int]]:
         per_day = int(args.window / window_days)
         data = "".join(json.dumps(r) + "\n" for r in synthetic_stream(n, per_day))
         t0, c0 = time.perf_counter(), time.process_time()
-        run_cluster(io.StringIO(data), io.StringIO())
+        run_cluster(io.StringIO(data), io.StringIO(), config=_config(args))
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         load = os.getloadavg()[0]
@@ -267,6 +274,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     s = sub.add_parser("speed")
     s.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     s.add_argument("--window", type=int, default=100_000, help="articles in the time window")
+    for command in (q, pl, s):
+        command.add_argument(
+            "--dense-weight", type=float, default=0.0, help="share of the sentence encoder"
+        )
     args = parser.parse_args(argv)
     if args.what == "quality":
         quality(args)

@@ -154,6 +154,9 @@ def test_without_the_name_veto_the_two_events_become_one_story() -> None:
     assert stories[0] == stories[1]
 
 
+MEANING = StoryConfig(dense_weight=0.2)
+
+
 class TopicEncoder:
     """Embeds an article by its topic word, as a sentence encoder would see its meaning."""
 
@@ -174,9 +177,9 @@ class TopicEncoder:
 
 def test_assign_all_embeds_ahead_and_gives_what_assign_gives() -> None:
     items = interleaved()
-    one_by_one = feed(StoryClusterer(encoder=TopicEncoder()), items)
+    one_by_one = feed(StoryClusterer(MEANING, encoder=TopicEncoder()), items)
     encoder = TopicEncoder()
-    clusterer = StoryClusterer(encoder=encoder)
+    clusterer = StoryClusterer(MEANING, encoder=encoder)
     story_of: dict[object, int] = {}
     for a in clusterer.assign_all(items):
         story_of[a.doc_id] = a.story_id
@@ -185,15 +188,21 @@ def test_assign_all_embeds_ahead_and_gives_what_assign_gives() -> None:
     assert encoder.calls == len(items)
 
 
-def test_without_a_dense_weight_no_encoder_is_used() -> None:
-    clusterer = StoryClusterer(StoryConfig(dense_weight=0.0))
+def test_by_default_no_encoder_is_used() -> None:
+    clusterer = StoryClusterer()
     assert clusterer.encoder is None
     feed(clusterer, interleaved())
 
 
+def test_with_a_dense_weight_the_packaged_encoder_is_the_default() -> None:
+    from broadsheet.understand.sentence_encoder import default_encoder
+
+    assert StoryClusterer(MEANING).encoder is default_encoder() is not None
+
+
 def test_restored_articles_are_embedded_too() -> None:
     encoder = TopicEncoder()
-    clusterer = StoryClusterer(encoder=encoder)
+    clusterer = StoryClusterer(MEANING, encoder=encoder)
     for doc in docs(QUAKE_CHILE):
         clusterer.restore(doc, 7)
     assert encoder.calls == 3

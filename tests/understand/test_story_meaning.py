@@ -99,3 +99,17 @@ def test_embed_one_prefers_the_embedding_the_article_carries() -> None:
     assert embed_one(StoryDoc(1, "t", "x", embedding=carried), encoder) is carried
     assert embed_one(StoryDoc(1, "t", "x"), None) is None
     assert encoder.seen == []
+
+
+def test_one_blas_thread_limits_blas_inside_the_block_only() -> None:
+    from threadpoolctl import threadpool_info
+
+    from broadsheet.understand.story_meaning import one_blas_thread
+
+    def blas_threads() -> list[int]:
+        return [int(i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    with one_blas_thread():
+        assert set(blas_threads()) <= {1}
+    assert blas_threads() == before

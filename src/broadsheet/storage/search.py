@@ -53,8 +53,9 @@ MARK_START, MARK_END = "\x02", "\x03"
 # Counting every match of a common word costs as much as the search itself; past this, the count
 # stops and the results say "more than".
 COUNT_CAP = 1000
-# Matches ranked per query, newest first; more than the pages a capped count lets a reader reach.
-CANDIDATES = 2000
+# Matches ranked per query, newest first: one more than the count's cap, so that counting them
+# is the capped count, and every page the count offers can be reached (2,000 cost 2 ms more).
+CANDIDATES = COUNT_CAP + 1
 # A word in more than this share (one in fifty) of the newest articles is common: see ``_SQLite``.
 COMMON_SHARE = 0.02
 # PostgreSQL looks first among the newest this many articles, and ranks fewer candidates (it

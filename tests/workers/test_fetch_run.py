@@ -215,19 +215,24 @@ def test_a_page_that_fails_for_now_is_tried_again_and_replaces_the_summary(
     assert hits(server, "/articles/") == before + 1  # fetched in full: not again
 
 
+def pod(base: str, *, summary: bool = False) -> bytes:
+    """A feed of the first story with a file, and the feed's own summary if asked."""
+    slug, title, _ = STORIES[0]
+    description = f"<description>{title}: the summary.</description>" if summary else ""
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Pod</title><item>'
+        f"<title>{title}</title><link>{base}/articles/{slug}</link><guid>g1</guid>{description}"
+        f'<enclosure url="https://cdn.example/{slug}.mp3" length="2048" type="audio/mpeg"/>'
+        f"</item></channel></rss>"
+    ).encode()
+
+
 def test_an_unchanged_feed_still_brings_the_pages_that_failed_for_now(
     broadsheet: Broadsheet, server: LocalServer, clock: Clock
 ) -> None:
     base = server.url("").rstrip("/")
     slug, title, body = STORIES[0]
-    document = (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Pod</title><item>'
-        f"<title>{title}</title><link>{base}/articles/{slug}</link><guid>g1</guid>"
-        f"<description>{title}: the summary.</description>"
-        f'<enclosure url="https://cdn.example/{slug}.mp3" length="2048" type="audio/mpeg"/>'
-        f"</item></channel></rss>"
-    )
-    full = Reply(document.encode(), headers={**RSS, "ETag": '"v1"'})
+    full = Reply(pod(base, summary=True), headers={**RSS, "ETag": '"v1"'})
 
     def feed(handler: Any) -> Reply:
         return Reply(b"", 304) if handler.headers.get("If-None-Match") == '"v1"' else full
@@ -260,14 +265,8 @@ def test_an_entrys_files_are_kept_with_its_article(
     broadsheet: Broadsheet, server: LocalServer, clock: Clock
 ) -> None:
     base = server.url("").rstrip("/")
-    slug, title, body = STORIES[0]
-    document = (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Pod</title><item>'
-        f"<title>{title}</title><link>{base}/articles/{slug}</link><guid>g1</guid>"
-        f'<enclosure url="https://cdn.example/{slug}.mp3" length="2048" type="audio/mpeg"/>'
-        f"</item></channel></rss>"
-    )
-    server.routes["/pod.xml"] = Reply(document.encode(), headers=RSS)
+    slug, _, body = STORIES[0]
+    server.routes["/pod.xml"] = Reply(pod(base), headers=RSS)
     site(server, rss([], base))
     broadsheet.store.add_source(server.url("/pod.xml"), now=clock())
     assert run(broadsheet).new_articles == 1

@@ -46,8 +46,9 @@ def connect(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    # No ping before each use: it was a round trip per read. A connection the server dropped
-    # (a restart) fails the one read that meets it, and the pool then replaces every older one.
+    # No ping before each use: it was a round trip per read. A call that meets a connection the
+    # server dropped (a restart) is made again (``storage_errors``), and the pool has then
+    # replaced every older connection.
     return create_engine(url, pool_size=10, max_overflow=20)
 
 

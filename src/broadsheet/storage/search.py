@@ -253,10 +253,9 @@ class _Postgres:
     matches among the newest ``window`` articles, which hold enough for a page of all but rare
     words (the planner walks the newest rows back for a common word, and sorts the few matches
     of a rarer one), and only when they do not, among all of them (rare words have few matches
-    to visit). Its
-    count stops at the number of candidates ("more than 200 results"), where its pages end:
-    counting a common word's matches to a thousand cost more than ranking them (each match is a
-    visit to its row)."""
+    to visit). Its count stops at the number of candidates ("more than 200 results"), where its
+    pages end: counting a common word's matches to a thousand cost more than ranking them (each
+    match is a visit to its row)."""
 
     index = table("article_search", column("article_id"), column("document"))
     options = (

@@ -4,7 +4,7 @@ a restart rebuilds the window, and the story page and top stories show the resul
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,9 +32,13 @@ class KeywordClusterer:
         self.by_word: dict[str, int] = {}
         self.restored: list[tuple[int | str, int]] = []
 
-    def restore(self, doc: StoryDoc, story_id: int) -> None:
-        self.restored.append((doc.id, story_id))
-        self.by_word[doc.title.split()[0]] = story_id
+    def restore_all(self, docs: Iterable[StoryDoc], story_ids: Iterable[int]) -> None:
+        for doc, story_id in zip(docs, story_ids, strict=True):
+            self.restored.append((doc.id, story_id))
+            self.by_word[doc.title.split()[0]] = story_id
+
+    def assign_all(self, docs: Iterable[StoryDoc]) -> Iterator[StoryAssignment]:
+        return map(self.assign, docs)
 
     def assign(self, doc: StoryDoc) -> StoryAssignment:
         words = doc.title.split()

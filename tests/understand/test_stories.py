@@ -1,4 +1,5 @@
 import itertools
+import threading
 from datetime import UTC, datetime, timedelta
 
 from broadsheet.understand.stories import StoryClusterer, StoryConfig, StoryDoc
@@ -162,11 +163,13 @@ class TopicEncoder:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.lock = threading.Lock()  # two threads embed ahead
 
     def encode(self, texts):  # type: ignore[no-untyped-def]
         import numpy as np
 
-        self.calls += len(texts)
+        with self.lock:
+            self.calls += len(texts)
         rows = []
         for text in texts:
             v = np.zeros(3, dtype=np.float32)
@@ -207,3 +210,18 @@ def test_restored_articles_are_embedded_too() -> None:
         clusterer.restore(doc, 7)
     assert encoder.calls == 3
     assert clusterer.assign(docs(QUAKE_CHILE[:1], 50)[0]).story_id == 7
+
+
+def test_restore_all_embeds_ahead_and_rebuilds_what_restore_rebuilds() -> None:
+    items = interleaved()
+    stories = feed(StoryClusterer(MEANING, encoder=TopicEncoder()), items[:-1])
+    one_by_one = StoryClusterer(
+        MEANING, encoder=TopicEncoder(), allocate_id=itertools.count(900).__next__
+    )
+    for doc in items[:-1]:
+        one_by_one.restore(doc, stories[doc.id])
+    encoder = TopicEncoder()
+    ahead = StoryClusterer(MEANING, encoder=encoder, allocate_id=itertools.count(900).__next__)
+    ahead.restore_all(items[:-1], [stories[doc.id] for doc in items[:-1]])
+    assert encoder.calls == len(items) - 1
+    assert ahead.assign(items[-1]) == one_by_one.assign(items[-1])

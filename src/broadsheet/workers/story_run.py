@@ -9,7 +9,7 @@ stored assignments, keeping every story id valid.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -24,9 +24,11 @@ log = logging.getLogger(__name__)
 
 
 class Clusterer(Protocol):
-    def assign(self, doc: StoryDoc) -> StoryAssignment: ...
+    def assign_all(self, docs: Iterable[StoryDoc]) -> Iterator[StoryAssignment]:
+        """Each article's assignment, in order (the next ones may be prepared meanwhile)."""
+        ...
 
-    def restore(self, doc: StoryDoc, story_id: int) -> None: ...
+    def restore_all(self, docs: Iterable[StoryDoc], story_ids: Iterable[int]) -> None: ...
 
 
 class SyndicationIndex(Protocol):
@@ -66,10 +68,9 @@ class StoryAssigner:
     def restore(self) -> int:
         """Replay the window's stored assignments into the clusterer; returns how many."""
         members = self.store.stories.assigned_since(self.now() - self.window)
+        live = [self._live_story(article) for article in members]
+        self.clusterer.restore_all([_doc(article) for article in members], live)
         for article in members:
-            assert article.story_id is not None
-            live = self.store.stories.resolve(article.story_id).id
-            self.clusterer.restore(_doc(article), live)
             self.syndication.add(article.id, article.text, article.published, article.source)
         self._restored = True
         return len(members)
@@ -84,12 +85,16 @@ class StoryAssigner:
         if not self._restored:
             self.restore()
         pending = self.store.stories.pending_articles(limit=limit)
-        for article in pending:
-            self._assign(article)
+        assignments = self.clusterer.assign_all(_doc(article) for article in pending)
+        for article, assignment in zip(pending, assignments, strict=True):
+            self._record(article, assignment)
         return len(pending)
 
-    def _assign(self, article: PendingArticle) -> None:
-        assignment = self.clusterer.assign(_doc(article))
+    def _live_story(self, article: PendingArticle) -> int:
+        assert article.story_id is not None
+        return self.store.stories.resolve(article.story_id).id
+
+    def _record(self, article: PendingArticle, assignment: StoryAssignment) -> None:
         match = self.syndication.add(article.id, article.text, article.published, article.source)
         group = int(match.group_id)
         self.store.stories.record_assignment(

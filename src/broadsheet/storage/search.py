@@ -15,15 +15,22 @@ candidates it ranks (see ``_Postgres``).
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from sqlalchemy import (
+    Connection,
     Engine,
     Float,
+    Integer,
+    Text,
+    bindparam,
+    cast,
     column,
     exists,
     func,
@@ -34,7 +41,9 @@ from sqlalchemy import (
     table,
 )
 
+from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
+from broadsheet.storage.highlight import Highlighter, tsquery_lexemes
 from broadsheet.storage.schema import article_labels, articles
 from broadsheet.types import Article
 
@@ -126,47 +135,64 @@ class SearchIndex:
         return backend.run(self.engine, query)
 
 
-def _filters(query: SearchQuery) -> list[Any]:
+FILTERS = ("source_id", "topic", "language", "since", "until")
+
+
+def _filter_values(query: SearchQuery) -> dict[str, Any]:
+    """The query's filters, as the values of the parameters ``_filters`` names."""
+    values: dict[str, Any] = {
+        "source_id": query.source_id,
+        "topic": query.topic.lower() if query.topic else None,
+        "language": query.language.lower() + "%" if query.language else None,
+        "since": query.since,
+        "until": query.until,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def _filters(names: Iterable[str]) -> list[Any]:
+    """Conditions for the named filters, each reading its value from a parameter of its name,
+    so that a statement is built once for each set of filters (building one cost more client
+    time than running it)."""
     when = func.coalesce(articles.c.published, articles.c.created_at)
-    conditions: list[Any] = []
-    if query.source_id is not None:
-        conditions.append(articles.c.source_id == query.source_id)
-    if query.topic:
-        topic = query.topic.lower()
-        labelled = exists().where(
-            article_labels.c.article_id == articles.c.id, article_labels.c.key == topic
-        )  # a section or a name the article was labelled with, or the section its page declares
-        conditions.append(or_(labelled, func.lower(articles.c.section) == topic))
-    if query.language:
-        conditions.append(func.lower(articles.c.language).like(query.language.lower() + "%"))
-    if query.since is not None:
-        conditions.append(when >= query.since)
-    if query.until is not None:
-        conditions.append(when < query.until)
-    return conditions
+    topic: Any = bindparam("topic")
+    labelled = exists().where(
+        article_labels.c.article_id == articles.c.id, article_labels.c.key == topic
+    )  # a section or a name the article was labelled with, or the section its page declares
+    conditions = {
+        "source_id": articles.c.source_id == bindparam("source_id"),
+        "topic": or_(labelled, func.lower(articles.c.section) == topic),
+        "language": func.lower(articles.c.language).like(bindparam("language")),
+        "since": when >= bindparam("since"),
+        "until": when < bindparam("until"),
+    }
+    return [conditions[name] for name in FILTERS if name in names]
 
 
-def _count(conn: Any, matched: Any, cap: int) -> int:
+def _count(conn: Any, matched: Any, cap: int, values: dict[str, Any]) -> int:
     capped = matched.limit(cap + 1).subquery()
-    return int(conn.execute(select(func.count()).select_from(capped)).scalar_one())
+    return int(conn.execute(select(func.count()).select_from(capped), values).scalar_one())
 
 
 def _newest() -> Any:
     return func.coalesce(articles.c.published, articles.c.created_at).desc()
 
 
-def _hits(conn: Any, ids: list[int], marks: Any) -> list[SearchHit]:
+# Highlighted title and snippet of each hit, by id, given the connection and the hits' rows.
+_Marks = Callable[[Any, dict[int, Article]], dict[int, tuple[str, str]]]
+
+
+def _hits(conn: Any, ids: list[int], marks: _Marks) -> list[SearchHit]:
     """Article rows for ranked ids (in their order), with highlighted title and snippet."""
     from broadsheet.storage.store import _article, _article_query
 
     if not ids:
         return []
-    by_id = {r.id: r for r in conn.execute(_article_query().where(articles.c.id.in_(ids)))}
-    marked = {r.id: (r.title, r.snippet) for r in conn.execute(marks(ids))}
+    query = _article_query().where(articles.c.id.in_(ids))
+    by_id = {r.id: _article(r) for r in conn.execute(query)}
+    marked = marks(conn, by_id)
     return [
-        SearchHit(_article(by_id[i]), marked[i][0] or "", marked[i][1] or "")
-        for i in ids
-        if i in by_id
+        SearchHit(by_id[i], *marked.get(i, (by_id[i].title or "", ""))) for i in ids if i in by_id
     ]
 
 
@@ -186,7 +212,8 @@ class _SQLite:
 
     def run(self, engine: Engine, query: SearchQuery) -> SearchResults:
         match = " ".join('"' + w.replace('"', "") + '"' for w in query.words)
-        filters = _filters(query)
+        values = _filter_values(query)
+        filters = _filters(values)
         joined = self.fts.join(articles, articles.c.id == self.fts.c.rowid)
         matched = (
             select(self.fts.c.rowid.label("id"))
@@ -196,22 +223,26 @@ class _SQLite:
         newest = matched.order_by(self.fts.c.rowid.desc()).limit(self.candidates).subquery()
         with engine.connect() as conn:
             floor, top, found = conn.execute(
-                select(func.min(newest.c.id), func.max(newest.c.id), func.count())
+                select(func.min(newest.c.id), func.max(newest.c.id), func.count()), values
             ).one()
             if not found:
                 return SearchResults()
             common = found >= self.candidates and found / (top - floor + 1) > self.common_share
-            ranked = self._ranked(query, matched, match, joined, floor=floor, common=common)
+            ranked = self._ranked(query, matched, match, joined, floor=floor, common=common,
+                                  filtered=bool(filters))  # fmt: skip
             ranked = ranked.limit(query.limit).offset(query.offset)
             # ``found`` counted the newest matches up to ``candidates``: the count, when that
             # reached all of them or passed the cap.
             complete = found < self.candidates or found > COUNT_CAP
-            total = min(found, COUNT_CAP + 1) if complete else _count(conn, matched, COUNT_CAP)
-            ids = [r.id for r in conn.execute(ranked)]
+            if complete:
+                total = min(found, COUNT_CAP + 1)
+            else:
+                total = _count(conn, matched, COUNT_CAP, values)
+            ids = [r.id for r in conn.execute(ranked, values)]
             return SearchResults(_hits(conn, ids, self._marks(match)), total, cap=COUNT_CAP)
 
     def _ranked(self, query: SearchQuery, matched: Any, match: str, joined: Any, *, floor: int,
-                common: bool) -> Any:  # fmt: skip
+                common: bool, filtered: bool) -> Any:  # fmt: skip
         candidates = matched.where(self.fts.c.rowid >= floor)
         if query.order == "date":  # (``joined`` is the join ``matched`` may have already)
             return candidates.select_from(joined).order_by(_newest())
@@ -226,22 +257,25 @@ class _SQLite:
             return candidates.order_by(
                 self.fts.c.rowid.in_(in_title).desc(), self.fts.c.rowid.desc()
             )
-        if _filters(query):
+        if filtered:
             rank = func.bm25(self.column_, 10.0, 1.0, 4.0, 4.0)
             return candidates.order_by(rank, self.fts.c.rowid.desc())
         # Unfiltered relevance: FTS5 ranks inside the index, without a join per match.
         return candidates.where(self.fts.c.rank.op("MATCH")(self.bm25)).order_by(self.fts.c.rank)
 
-    def _marks(self, match: str) -> Callable[[list[int]], Any]:
-        def marks(ids: list[int]) -> Any:
+    def _marks(self, match: str) -> _Marks:
+        def marks(conn: Any, hits: dict[int, Article]) -> dict[int, tuple[str, str]]:
             rowid = self.fts.c.rowid
-            return select(
+            marked = select(
                 rowid.label("id"),
                 func.highlight(self.column_, 0, MARK_START, MARK_END).label("title"),
                 func.snippet(self.column_, 1, MARK_START, MARK_END, "…", 30).label("snippet"),
             ).where(  # the range lets FTS5 read only that part of each word's list
-                self.column_.op("MATCH")(match), rowid.in_(ids), rowid.between(min(ids), max(ids))
+                self.column_.op("MATCH")(match),
+                rowid.in_(list(hits)),
+                rowid.between(min(hits), max(hits)),
             )
+            return {r.id: (r.title or "", r.snippet or "") for r in conn.execute(marked)}
 
         return marks
 
@@ -257,87 +291,118 @@ class _Postgres:
     pages end: counting a common word's matches to a thousand cost more than ranking them (each
     match is a visit to its row)."""
 
-    index = table("article_search", column("article_id"), column("document"))
-    options = (
-        f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, "
-        'MaxFragments=2, FragmentDelimiter=" … "'
-    )
-
     def __init__(self, candidates: int, window: int) -> None:
         self.candidates, self.window = candidates, window
 
     def run(self, engine: Engine, query: SearchQuery) -> SearchResults:
-        tsquery = func.websearch_to_tsquery(literal("english").cast(_regconfig()), query.text)
-        filters = _filters(query)
-        joined = self.index.join(articles, articles.c.id == self.index.c.article_id)
-        matched = (
-            select(self.index.c.article_id.label("id"))
-            .select_from(joined if filters or query.order == "date" else self.index)
-            .where(self.index.c.document.op("@@")(tsquery), *filters)
-        )
-        marks = self._marks(tsquery)
+        values = _filter_values(query)
+        shape = (query.order, tuple(values))
+        params = {"q": query.text, "limit": query.limit, "offset": query.offset, **values}
         cap = min(self.candidates, COUNT_CAP)  # no page past the ranked candidates
-        with engine.connect() as conn:
-            # Planned for this query's words each time: psycopg prepares a statement run five
-            # times, and the plan PostgreSQL then keeps for any words scanned every row for a
-            # rare pair (seconds instead of milliseconds).
-            conn.exec_driver_sql("SET LOCAL plan_cache_mode = force_custom_plan")
-            # The window's first id, written into the query: as a parameter or a subquery the
-            # planner guessed a third of the table and walked it row by row.
-            newest = conn.execute(select(func.max(articles.c.id))).scalar_one() or 0
-            floor = literal(max(0, newest - self.window), literal_execute=True)
-            recent = self.index.c.article_id > floor
-            rows = conn.execute(self._ranked(query, matched.where(recent), tsquery)).all()
+        # Outside a transaction (``reading``), and not prepared, so that PostgreSQL plans each
+        # search for its own words: psycopg prepares a statement run five times, and the plan
+        # PostgreSQL then kept for any words scanned every row for a rare pair (seconds instead
+        # of milliseconds).
+        with reading(engine) as conn, _unprepared(conn):
+            newest = conn.execute(_NEWEST_ID).scalar_one() or 0
+            floor = max(0, newest - self.window)
+            page = _pg_page(*shape, self.candidates, bounded=True)
+            rows = conn.execute(page, {**params, "floor": floor}).all()
             found = rows[0].candidates if rows else 0
             searched_all = False
             if len(rows) < query.limit and found < cap:  # too few among the newest: look in all
-                rows = conn.execute(self._ranked(query, matched, tsquery, bounded=False)).all()
+                rows = conn.execute(_pg_page(*shape, self.candidates, bounded=False), params).all()
                 found, searched_all = (rows[0].candidates if rows else 0), True
             if found >= cap:  # counting every match of a common word cost more than the search
                 total = cap + 1
             elif searched_all and rows:  # every match was a candidate
                 total = found
             else:
-                total = _count(conn, matched, cap)
+                total = _count(conn, _pg_matched(*shape), cap, params)
+            marks = _highlights(rows[0].lexemes if rows else "")
             return SearchResults(_hits(conn, [r.id for r in rows], marks), total, cap=cap)
 
-    def _ranked(
-        self, query: SearchQuery, matched: Any, tsquery: Any, *, bounded: bool = True
-    ) -> Any:
-        """The page of up to ``candidates`` matches, by rank or date, each row with how many
-        candidates there were; documents are read for those alone. Within the window they are
-        the newest matches; over all articles, ranked by relevance, those the index gives first:
-        asking for the newest of a word rare today let the planner walk back through every row."""
-        if bounded or query.order == "date":
-            matched = matched.order_by(self.index.c.article_id.desc())
-        newest = matched.limit(self.candidates).subquery()
-        counted = func.count().over().label("candidates")
-        if query.order == "relevance":
-            ranked = self.index.alias("ranked")
-            rank = func.ts_rank_cd(ranked.c.document, tsquery, 1, type_=Float)
-            page = select(newest.c.id, counted).join(ranked, ranked.c.article_id == newest.c.id)
-            page = page.order_by(rank.desc(), newest.c.id.desc())
-        else:
-            when = func.coalesce(articles.c.published, articles.c.created_at)
-            page = select(newest.c.id, counted).join(articles, articles.c.id == newest.c.id)
-            page = page.order_by(when.desc(), newest.c.id.desc())
-        return page.limit(query.limit).offset(query.offset)
 
-    def _marks(self, tsquery: Any) -> Callable[[list[int]], Any]:
-        def marks(ids: list[int]) -> Any:
-            english = literal("english").cast(_regconfig())
-            title = func.coalesce(articles.c.title, "")
-            return select(
-                articles.c.id,
-                func.ts_headline(
-                    english, title, tsquery, self.options + ", HighlightAll=true"
-                ).label("title"),
-                func.ts_headline(
-                    english, func.left(articles.c.text, 20000), tsquery, self.options
-                ).label("snippet"),
-            ).where(articles.c.id.in_(ids))
+_NEWEST_ID = select(func.max(articles.c.id))
+_PG_INDEX = table("article_search", column("article_id"), column("document"))
 
-        return marks
+
+def _tsquery() -> Any:
+    return func.websearch_to_tsquery(literal("english").cast(_regconfig()), bindparam("q"))
+
+
+@functools.lru_cache(maxsize=64)
+def _pg_matched(order: str, filters: tuple[str, ...]) -> Any:
+    """Ids of the articles matching the words (parameter ``q``) and the named filters. Each
+    statement is built once per order and set of filters, its values given as parameters."""
+    index = _PG_INDEX
+    joined = index.join(articles, articles.c.id == index.c.article_id)
+    return (
+        select(index.c.article_id.label("id"))
+        .select_from(joined if filters or order == "date" else index)
+        .where(index.c.document.op("@@")(_tsquery()), *_filters(filters))
+    )
+
+
+@functools.lru_cache(maxsize=128)
+def _pg_page(order: str, filters: tuple[str, ...], candidates: int, *, bounded: bool) -> Any:
+    """The page (``limit``, ``offset``) of up to ``candidates`` matches, by rank or date, each
+    row with how many candidates there were and the query's lexemes; documents are read for
+    those alone. Bounded, they are the newest matches above ``floor`` (written into the SQL:
+    as a parameter the planner guessed a third of the table and walked it row by row); over
+    all articles, ranked by relevance, those the index gives first: asking for the newest of a
+    word rare today let the planner walk back through every row."""
+    index, matched = _PG_INDEX, _pg_matched(order, filters)
+    if bounded:
+        matched = matched.where(
+            index.c.article_id > bindparam("floor", type_=Integer, literal_execute=True)
+        )
+    if bounded or order == "date":
+        matched = matched.order_by(index.c.article_id.desc())
+    newest = matched.limit(candidates).subquery()
+    counted = func.count().over().label("candidates")
+    lexemes = cast(_tsquery(), Text).label("lexemes")  # its stems, for the highlights
+    page = select(newest.c.id, counted, lexemes)
+    if order == "relevance":
+        ranked = index.alias("ranked")
+        rank = func.ts_rank_cd(ranked.c.document, _tsquery(), 1, type_=Float)
+        page = page.join(ranked, ranked.c.article_id == newest.c.id)
+        page = page.order_by(rank.desc(), newest.c.id.desc())
+    else:
+        when = func.coalesce(articles.c.published, articles.c.created_at)
+        page = page.join(articles, articles.c.id == newest.c.id)
+        page = page.order_by(when.desc(), newest.c.id.desc())
+    return page.limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+
+
+def _highlights(tsquery_text: str) -> _Marks:
+    """Titles and snippets marked in Python (``highlight``) rather than by ``ts_headline``,
+    which parsed each hit's text again on the database server."""
+    highlighter = Highlighter(tsquery_lexemes(tsquery_text), MARK_START, MARK_END)
+
+    def marks(conn: Any, hits: dict[int, Article]) -> dict[int, tuple[str, str]]:
+        return {
+            i: (highlighter.title(a.title or ""), highlighter.snippet(a.text or ""))
+            for i, a in hits.items()
+        }
+
+    return marks
+
+
+@contextmanager
+def _unprepared(conn: Connection) -> Iterator[None]:
+    """Statements on ``conn`` sent unprepared for the length of a ``with`` (psycopg's
+    ``prepare_threshold``, restored after), so each is planned for its own parameters."""
+    pooled = conn.connection
+    dbapi: Any = pooled.dbapi_connection
+    threshold = dbapi.prepare_threshold
+    dbapi.prepare_threshold = None
+    try:
+        yield
+    finally:
+        if pooled.dbapi_connection is dbapi:  # not if a failure invalidated it
+            assert dbapi is not None
+            dbapi.prepare_threshold = threshold
 
 
 def _regconfig() -> Any:

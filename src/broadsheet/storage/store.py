@@ -6,13 +6,14 @@ to ``NotFound``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, Row, and_, exists, func, or_, select
+from sqlalchemy import Engine, Row, and_, bindparam, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from broadsheet.exceptions import NotFound, StorageError
@@ -217,19 +218,9 @@ class Store:
         articles the group holds: what a list needs to fold copies, in one query."""
         if not article_ids:
             return {}
-        mine, other = story_articles.alias("mine"), story_articles.alias("other")
-        pair = and_(
-            other.c.syndication_group == mine.c.syndication_group,
-            other.c.article_id != mine.c.article_id,
-        )
-        query = (
-            select(mine.c.article_id, mine.c.syndication_group, func.count())
-            .select_from(mine.join(other, pair))
-            .where(mine.c.article_id.in_(article_ids))
-            .group_by(mine.c.article_id, mine.c.syndication_group)
-        )
         with reading(self.engine) as conn:
-            return {int(r[0]): (int(r[1]), int(r[2])) for r in conn.execute(query)}
+            rows = conn.execute(_syndication_query(), {"ids": article_ids})
+            return {int(r[0]): (int(r[1]), int(r[2])) for r in rows}
 
     @storage_errors("reading articles")
     def get_articles(self, article_ids: list[int]) -> list[Article]:
@@ -342,6 +333,23 @@ def _is_syndicated_copy() -> Any:
     )
     return exists(
         select(1).select_from(mine.join(older, pair)).where(mine.c.article_id == articles.c.id)
+    )
+
+
+@functools.cache
+def _syndication_query() -> Any:
+    """Each of the articles ``ids``' syndication group and how many others it holds; built
+    once (building it cost more than running it)."""
+    mine, other = story_articles.alias("mine"), story_articles.alias("other")
+    pair = and_(
+        other.c.syndication_group == mine.c.syndication_group,
+        other.c.article_id != mine.c.article_id,
+    )
+    return (
+        select(mine.c.article_id, mine.c.syndication_group, func.count())
+        .select_from(mine.join(other, pair))
+        .where(mine.c.article_id.in_(bindparam("ids", expanding=True)))
+        .group_by(mine.c.article_id, mine.c.syndication_group)
     )
 
 

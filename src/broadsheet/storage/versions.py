@@ -8,6 +8,7 @@ host that saves an article changes it for every web process.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -35,7 +36,10 @@ class ContentVersion(NamedTuple):
     newest_source: int | None
 
 
+@functools.cache
 def _version_query() -> Any:
+    """Built once: building it took four times as long as running it."""
+
     def scalar(*columns: Any) -> Any:
         return select(*columns).scalar_subquery()
 

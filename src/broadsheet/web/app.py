@@ -37,6 +37,9 @@ def _timeago(value: datetime | None, now: datetime) -> str:
 
 def make_templates(broadsheet: Broadsheet) -> Jinja2Templates:
     templates = Jinja2Templates(directory=HERE / "templates")
+    # Templates ship with the package: checking each file's time on every render was 5% of a
+    # search page.
+    templates.env.auto_reload = False
     templates.env.filters["timeago"] = lambda v: _timeago(v, broadsheet.now())
     # Stored HTML was sanitized on the way in; sanitizing again on the way out costs little and
     # keeps a reader safe even from rows written by an older or buggier extractor.

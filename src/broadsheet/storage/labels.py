@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Engine, exists, func, select
+from sqlalchemy import Engine, bindparam, exists, func, select
 
 from broadsheet.storage.engine import reading
 from broadsheet.storage.errors import storage_errors
@@ -88,11 +90,9 @@ class LabelStore:
     @storage_errors("reading an article's labels")
     def labels_of(self, article_id: int) -> list[Label]:
         """The article's sections first, then its entities."""
-        query = select(article_labels.c.kind, article_labels.c.key, article_labels.c.name).where(
-            article_labels.c.article_id == article_id, article_labels.c.kind != "none"
-        )
         with reading(self.engine) as conn:
-            found = [Label(r.kind, r.key, r.name) for r in conn.execute(query)]
+            rows = conn.execute(_labels_query(), {"article_id": article_id})
+            found = [Label(r.kind, r.key, r.name) for r in rows]
         return sorted(found, key=lambda label: label.kind != "section")
 
     @storage_errors("naming a topic")
@@ -172,20 +172,9 @@ class LabelStore:
     def story_topics(self, story_id: int, *, limit: int = 10) -> list[Label]:
         """The sections and names the story's articles carry, sections first, then by how many
         articles share them (a name only one article of several gives is left out)."""
-        count = func.count().label("n")
-        query = (
-            select(article_labels.c.kind, article_labels.c.key,
-                   func.max(article_labels.c.name), count)
-            .select_from(story_articles.join(
-                article_labels, article_labels.c.article_id == story_articles.c.article_id))
-            .where(story_articles.c.story_id == story_id, article_labels.c.kind != "none")
-            .group_by(article_labels.c.kind, article_labels.c.key)
-        )  # fmt: skip
         with reading(self.engine) as conn:
-            rows = conn.execute(query).all()
-            members = conn.execute(
-                select(func.count()).where(story_articles.c.story_id == story_id)
-            ).scalar_one()
+            rows = conn.execute(_story_topics_query(), {"story_id": story_id}).all()
+            members = conn.execute(_story_size_query(), {"story_id": story_id}).scalar_one()
         wanted = 1 if members < 2 else 2
         rows = [r for r in rows if r[0] == "section" or r[3] >= wanted]
         rows.sort(key=lambda r: (r[0] != "section", -r[3], r[1]))
@@ -240,3 +229,31 @@ def _unique(labels: Sequence[Label]) -> list[Label]:
         if label.key:
             seen.setdefault(label.key, label)
     return list(seen.values()) or [_NONE]
+
+
+# Statements the article and story pages run on every request, built once: building one took
+# longer than running it on PostgreSQL.
+@functools.cache
+def _labels_query() -> Any:
+    return select(article_labels.c.kind, article_labels.c.key, article_labels.c.name).where(
+        article_labels.c.article_id == bindparam("article_id"), article_labels.c.kind != "none"
+    )
+
+
+@functools.cache
+def _story_topics_query() -> Any:
+    """The labels of a story's articles, with how many carry each."""
+    count = func.count().label("n")
+    return (
+        select(article_labels.c.kind, article_labels.c.key,
+               func.max(article_labels.c.name), count)
+        .select_from(story_articles.join(
+            article_labels, article_labels.c.article_id == story_articles.c.article_id))
+        .where(story_articles.c.story_id == bindparam("story_id"), article_labels.c.kind != "none")
+        .group_by(article_labels.c.kind, article_labels.c.key)
+    )  # fmt: skip
+
+
+@functools.cache
+def _story_size_query() -> Any:
+    return select(func.count()).where(story_articles.c.story_id == bindparam("story_id"))

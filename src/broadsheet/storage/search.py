@@ -184,12 +184,11 @@ _Marks = Callable[[Any, dict[int, Article]], dict[int, tuple[str, str]]]
 
 def _hits(conn: Any, ids: list[int], marks: _Marks) -> list[SearchHit]:
     """Article rows for ranked ids (in their order), with highlighted title and snippet."""
-    from broadsheet.storage.store import _article, _article_query
+    from broadsheet.storage.store import _article, _articles_by_ids
 
     if not ids:
         return []
-    query = _article_query().where(articles.c.id.in_(ids))
-    by_id = {r.id: _article(r) for r in conn.execute(query)}
+    by_id = {r.id: _article(r) for r in conn.execute(_articles_by_ids(), {"ids": ids})}
     marked = marks(conn, by_id)
     return [
         SearchHit(by_id[i], *marked.get(i, (by_id[i].title or "", ""))) for i in ids if i in by_id

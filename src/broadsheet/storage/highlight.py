@@ -3,7 +3,7 @@ it has already read.
 
 ``ts_headline`` parses each hit's text again on the server: about 5 ms of the 13 to 15 ms a page
 of twenty cost PostgreSQL, on cores the web processes share with it. Here the query's own lexemes
-(PostgreSQL's stems, read back with the ranked rows) are found in the text by a prefix pattern,
+(PostgreSQL's stems, read back with the ranked rows) are found in the text by their prefixes,
 each candidate word confirmed with the same Snowball English stemmer PostgreSQL uses (PyStemmer),
 and the snippet is the passage of about thirty words that holds the most of them. No library
 makes snippets from a list of stems, hence this module; the stemming is PyStemmer's.

@@ -72,7 +72,7 @@ class Highlighter:
             while at != -1:
                 if at == 0 or not _is_word_char(lower[at - 1]):
                     word = _WORD.match(lower, at)
-                    if word is not None and word.start() not in found:
+                    if word is not None and at not in found:
                         lexeme = self._lexeme(word.group())
                         if lexeme is not None:
                             found[at] = _Match(at, word.end(), lexeme)
@@ -85,17 +85,20 @@ class Highlighter:
             self._stems[word] = stem if stem in self.lexemes else None
         return self._stems[word]
 
-    def _mark(self, text: str, matches: list[_Match], offset: int = 0) -> str:
-        parts, at = [], offset
+    def _mark(
+        self, text: str, matches: list[_Match], start: int = 0, end: int | None = None
+    ) -> str:
+        """``text[start:end]`` with the ``matches`` in it marked."""
+        parts, at = [], start
         for match in matches:
             parts += [text[at : match.start], self.start, text[match.start : match.end], self.end]
             at = match.end
+        parts.append(text[at:end])
         return "".join(parts)
 
     def title(self, title: str) -> str:
         """The whole title, every match marked."""
-        matches = self._matches(title)
-        return self._mark(title, matches) + title[matches[-1].end if matches else 0 :]
+        return self._mark(title, self._matches(title))
 
     def snippet(self, text: str) -> str:
         """The passage of about ``SNIPPET_CHARS`` holding the most distinct query words (the
@@ -103,22 +106,21 @@ class Highlighter:
         the text's beginning when no word is in it."""
         text = text[:TEXT_CHARS]
         matches = self._matches(text)
-        if not matches:
-            span = self._span(text, 0)
-            return self._passage(text, span, []) + ("…" if span[1] < len(text) else "")
-        first = self._best(matches)
-        passages = [first]
-        missing = {m.lexeme for m in matches} - {m.lexeme for m in first}
-        # Elsewhere in the text (clear of the first passage): a second passage, if there it
-        # finds a word the first lacks.
-        elsewhere = [
-            m for m in matches
-            if m.start >= first[-1].end + SNIPPET_CHARS or m.end <= first[0].start - SNIPPET_CHARS
-        ]  # fmt: skip
-        if any(m.lexeme in missing for m in elsewhere):
-            passages.append(self._best([m for m in elsewhere if m.lexeme in missing]))
-        passages.sort(key=lambda p: p[0].start)
-        spans = [self._span(text, p[0].start) for p in passages]
+        passages = [self._best(matches)] if matches else [[]]
+        missing = {m.lexeme for m in matches} - {m.lexeme for m in passages[0]}
+        if missing:
+            # Elsewhere in the text (clear of the first passage): a second passage, if there it
+            # finds a word the first lacks.
+            first = passages[0]
+            elsewhere = [
+                m for m in matches if m.lexeme in missing and (
+                    m.start >= first[-1].end + SNIPPET_CHARS
+                    or m.end <= first[0].start - SNIPPET_CHARS)
+            ]  # fmt: skip
+            if elsewhere:
+                passages.append(self._best(elsewhere))
+                passages.sort(key=lambda p: p[0].start)
+        spans = [self._span(text, p[0].start if p else 0) for p in passages]
         body = " … ".join(
             self._passage(text, span, p) for span, p in zip(spans, passages, strict=True)
         )
@@ -145,8 +147,7 @@ class Highlighter:
     def _passage(self, text: str, span: tuple[int, int], matches: list[_Match]) -> str:
         start, end = span
         inside = [m for m in matches if start <= m.start and m.end <= end]
-        body = self._mark(text, inside, start) + text[(inside[-1].end if inside else start) : end]
-        return body.strip()
+        return self._mark(text, inside, start, end).strip()
 
 
 def _word_start(text: str, at: int) -> int:

@@ -4,7 +4,7 @@ import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from broadsheet.understand.agglomerate import NameVeto, average_linkage, name_discord
+from broadsheet.understand.agglomerate import Cohesion, NameVeto, average_linkage, name_discord
 
 
 def test_without_names_it_cuts_where_scipy_average_linkage_cuts() -> None:
@@ -62,3 +62,34 @@ def test_a_lone_article_attaches_to_the_nearest_group_within_the_attach_cut() ->
     )
     assert average_linkage(dist, 0.5).tolist() == [1, 1, 2, 3]
     assert average_linkage(dist, 0.5, attach_cut=0.8).tolist() == [1, 1, 2, 1]
+
+
+def knots(inside: float, between: float, sizes: tuple[int, int] = (3, 3)) -> np.ndarray:
+    """Cosines of two groups of articles: ``inside`` within each, ``between`` across."""
+    n = sum(sizes)
+    cos = np.full((n, n), between)
+    cos[: sizes[0], : sizes[0]] = cos[sizes[0] :, sizes[0] :] = inside
+    np.fill_diagonal(cos, 1.0)
+    return cos
+
+
+def linked(cos: np.ndarray, cohesion: Cohesion | None) -> list[int]:
+    dist = 1.0 / (1.0 + cos)  # every pair within the cut of 1/1.3
+    np.fill_diagonal(dist, 0.0)
+    return average_linkage(dist, 1 / 1.3, cosines=cos, cohesion=cohesion).tolist()
+
+
+def test_two_tight_groups_far_closer_inside_than_across_stay_apart() -> None:
+    cos = knots(inside=0.8, between=0.4)  # 0.4 is half of 0.8: under 0.6 of it
+    assert linked(cos, None) == [1] * 6
+    assert linked(cos, Cohesion()) == [1, 1, 1, 2, 2, 2]
+
+
+def test_groups_about_as_close_across_as_inside_merge() -> None:
+    cos = knots(inside=0.6, between=0.45)  # 0.75 of the cosine inside
+    assert linked(cos, Cohesion()) == [1] * 6
+
+
+def test_a_lone_article_is_never_judged_on_cohesion() -> None:
+    assert linked(knots(inside=0.8, between=0.4, sizes=(2, 1)), Cohesion()) == [1, 1, 1]
+    assert linked(knots(inside=0.8, between=0.4, sizes=(2, 2)), Cohesion()) == [1, 1, 2, 2]

@@ -1,4 +1,5 @@
-"""Average linkage that refuses to merge two groups which name different things.
+"""Average linkage that refuses to merge two groups which name different things, or which are
+each far closer inside than to each other.
 
 Hand-written because SciPy's ``linkage`` builds the whole tree from distances alone, and what
 tells two events of one kind apart is not a distance between two articles but a property of two
@@ -7,6 +8,11 @@ people and year recur in most of its members and appear in none of the other's. 
 once both groups hold a few articles (one article leaves names out by chance), so it is checked at
 merge time on the groups as they stand; a refused pair stays apart while either side may still
 grow, and is judged again once it has.
+
+The second test is for two events of one topic that name the same people (an inquiry opened and
+its report a week later): each group's articles are close to one another, and the two groups are
+close enough to pass the cut, but much less close to each other than within themselves
+(:class:`Cohesion`). Coverage of one event is a continuum, not two tight knots.
 
 SciPy's compiled linkage gives the merges as long as none is refused; only for the few
 neighbourhoods where one is does plain average linkage (the Lance-Williams update of the mean
@@ -25,7 +31,7 @@ from numpy.typing import NDArray
 from scipy.cluster.hierarchy import linkage
 from scipy.spatial.distance import squareform
 
-__all__ = ["NameVeto", "average_linkage", "name_discord"]
+__all__ = ["Cohesion", "NameVeto", "average_linkage", "name_discord"]
 
 FloatArray = NDArray[np.float64]
 
@@ -37,6 +43,15 @@ class NameVeto:
 
     min_group: int = 3
     max_discord: float = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Cohesion:
+    """Groups of at least ``min_group`` articles merge only when their mean cosine to each other
+    reaches ``min_ratio`` of the mean of their own within-group cosines."""
+
+    min_group: int = 2
+    min_ratio: float = 0.6
 
 
 def name_discord(a: Counter[int], size_a: int, b: Counter[int], size_b: int) -> float:
@@ -58,14 +73,25 @@ def average_linkage(
     names: Sequence[Sequence[int]] | None = None,
     veto: NameVeto | None = None,
     attach_cut: float | None = None,
+    *,
+    cosines: FloatArray | None = None,
+    cohesion: Cohesion | None = None,
 ) -> NDArray[np.int32]:
     """Cluster labels 1..k from merging the closest groups while their mean distance is at most
     ``cut``; with ``names`` (per article) and ``veto``, pairs of groups that name different things
-    are skipped; then, with ``attach_cut``, articles left alone join their nearest group.
+    are skipped, and with ``cosines`` (the articles' similarities before any adjustment) and
+    ``cohesion``, pairs of groups far closer inside than to each other; then, with
+    ``attach_cut``, articles left alone join their nearest group.
 
     SciPy's linkage (compiled) gives the merges; only when one of them is refused is the
     linkage redone here with the refusals, which is rarer and slower."""
-    check = _Check(names, veto) if names is not None and veto is not None else None
+    use_names = names is not None and veto is not None
+    use_cohesion = cosines is not None and cohesion is not None
+    check = (
+        _Check(names if use_names else None, veto, cosines if use_cohesion else None, cohesion)
+        if use_names or use_cohesion
+        else None
+    )
     members = _scipy_groups(dist, cut, check)
     if members is None and check is not None:
         members = _vetoed_groups(dist, cut, check)
@@ -77,17 +103,38 @@ def average_linkage(
 
 @dataclass(frozen=True, slots=True)
 class _Check:
-    names: Sequence[Sequence[int]]
-    veto: NameVeto
+    names: Sequence[Sequence[int]] | None
+    veto: NameVeto | None
+    cosines: FloatArray | None
+    cohesion: Cohesion | None
 
     def refuses(self, a: list[int], b: list[int]) -> bool:
-        if min(len(a), len(b)) < self.veto.min_group:
+        return self._names_differ(a, b) or self._apart(a, b)
+
+    def _names_differ(self, a: list[int], b: list[int]) -> bool:
+        if self.names is None or self.veto is None or min(len(a), len(b)) < self.veto.min_group:
             return False
         discord = name_discord(self._count(a), len(a), self._count(b), len(b))
         return discord > self.veto.max_discord
 
     def _count(self, members: list[int]) -> Counter[int]:
+        assert self.names is not None
         return Counter(t for m in members for t in set(self.names[m]))
+
+    def _apart(self, a: list[int], b: list[int]) -> bool:
+        rule, cos = self.cohesion, self.cosines
+        if rule is None or cos is None or min(len(a), len(b)) < max(rule.min_group, 2):
+            return False
+        between = float(cos[np.ix_(a, b)].mean())
+        inside = (_mean_within(cos, a) + _mean_within(cos, b)) / 2.0
+        return between < rule.min_ratio * inside
+
+
+def _mean_within(cos: FloatArray, group: list[int]) -> float:
+    """Mean cosine over the pairs of a group's articles (the diagonal left out)."""
+    sub = cos[np.ix_(group, group)]
+    n = len(group)
+    return float((sub.sum() - np.trace(sub)) / (n * (n - 1)))
 
 
 def _scipy_groups(dist: FloatArray, cut: float, check: _Check | None) -> list[list[int]] | None:

@@ -11,7 +11,8 @@ the mean cosine of an article to its nearest neighbours, a pair scores
 are alike, but no more alike than everything else about Trump; two reports of one small flood may
 share little, but far more than with anything else. The scores go through ``1 / (1 + max(s, 0))``
 into distances for average linkage, cut at ``threshold``, which refuses to join two groups that
-keep naming different people and places (see :mod:`broadsheet.understand.agglomerate`).
+keep naming different people and places, or that are each far closer inside than to each other
+(see :mod:`broadsheet.understand.agglomerate`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.sparse import csr_matrix
 
-from broadsheet.understand.agglomerate import NameVeto, average_linkage
+from broadsheet.understand.agglomerate import Cohesion, NameVeto, average_linkage
 
 __all__ = ["cluster_neighbourhood", "cosine_matrix", "dot_many", "sparse_rows"]
 
@@ -78,13 +79,17 @@ def cluster_neighbourhood(
     names: Sequence[Sequence[int]] | None = None,
     veto: NameVeto | None = None,
     attach: float | None = None,
+    cohesion: Cohesion | None = None,
 ) -> NDArray[np.int32]:
     """Average-linkage cluster labels (1..k) for the articles of one neighbourhood; ``names``
-    holds each article's name ids for the ``veto``; an article left alone joins the nearest group
-    it scores ``attach`` with."""
+    holds each article's name ids for the ``veto``; ``cohesion`` judges two groups on ``sims``
+    as they are, before the crowding adjustment (taking about the same from every pair, it
+    shrinks the weaker ones most, so groups would look further apart than they are); an
+    article left alone joins the nearest group it scores ``attach`` with."""
     scale = np.sqrt(np.outer(density, density))
     scores = np.maximum(sims - crowding * scale, 0.0)
     dist = 1.0 / (1.0 + scores)
     dist = (dist + dist.T) / 2.0
     attach_cut = None if attach is None else 1.0 / (1.0 + attach)
-    return average_linkage(dist, 1.0 / (1.0 + threshold), names, veto, attach_cut)
+    cut = 1.0 / (1.0 + threshold)
+    return average_linkage(dist, cut, names, veto, attach_cut, cosines=sims, cohesion=cohesion)

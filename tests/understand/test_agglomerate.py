@@ -74,22 +74,27 @@ def knots(inside: float, between: float, sizes: tuple[int, int] = (3, 3)) -> np.
 
 
 def linked(cos: np.ndarray, cohesion: Cohesion | None) -> list[int]:
-    dist = 1.0 / (1.0 + cos)  # every pair within the cut of 1/1.3
+    dist = 1.0 / (1.0 + cos)  # every pair within the cut of 1/1.2
     np.fill_diagonal(dist, 0.0)
-    return average_linkage(dist, 1 / 1.3, cosines=cos, cohesion=cohesion).tolist()
+    return average_linkage(dist, 1 / 1.2, cosines=cos, cohesion=cohesion).tolist()
 
 
-def test_two_tight_groups_far_closer_inside_than_across_stay_apart() -> None:
-    cos = knots(inside=0.8, between=0.4)  # 0.4 is half of 0.8: under 0.6 of it
+def test_two_groups_far_closer_inside_than_across_stay_apart() -> None:
+    cos = knots(inside=0.5, between=0.25)  # half the cosine inside, and under 0.3
     assert linked(cos, None) == [1] * 6
     assert linked(cos, Cohesion()) == [1, 1, 1, 2, 2, 2]
 
 
 def test_groups_about_as_close_across_as_inside_merge() -> None:
-    cos = knots(inside=0.6, between=0.45)  # 0.75 of the cosine inside
+    assert linked(knots(inside=0.3, between=0.22), Cohesion()) == [1] * 6  # 0.73 of inside
+
+
+def test_groups_of_near_copies_need_only_be_close_enough() -> None:
+    cos = knots(inside=0.95, between=0.32)  # a third of inside, but above 0.3
     assert linked(cos, Cohesion()) == [1] * 6
+    assert linked(cos, Cohesion(enough=0.5)) == [1, 1, 1, 2, 2, 2]
 
 
 def test_a_lone_article_is_never_judged_on_cohesion() -> None:
-    assert linked(knots(inside=0.8, between=0.4, sizes=(2, 1)), Cohesion()) == [1, 1, 1]
-    assert linked(knots(inside=0.8, between=0.4, sizes=(2, 2)), Cohesion()) == [1, 1, 2, 2]
+    assert linked(knots(inside=0.5, between=0.25, sizes=(2, 1)), Cohesion()) == [1, 1, 1]
+    assert linked(knots(inside=0.5, between=0.25, sizes=(2, 2)), Cohesion()) == [1, 1, 2, 2]

@@ -48,10 +48,13 @@ class NameVeto:
 @dataclass(frozen=True, slots=True)
 class Cohesion:
     """Groups of at least ``min_group`` articles merge only when their mean cosine to each other
-    reaches ``min_ratio`` of the mean of their own within-group cosines."""
+    reaches ``min_ratio`` of the mean of their own within-group cosines, or ``enough`` whatever
+    those are: two groups of near-copies (one wire story each) are closer inside than two
+    outlets' reports of one event ever are to each other, and need not be."""
 
     min_group: int = 2
-    min_ratio: float = 0.6
+    min_ratio: float = 0.7
+    enough: float = 0.3
 
 
 def name_discord(a: Counter[int], size_a: int, b: Counter[int], size_b: int) -> float:
@@ -127,7 +130,7 @@ class _Check:
             return False
         between = float(cos[np.ix_(a, b)].mean())
         inside = (_mean_within(cos, a) + _mean_within(cos, b)) / 2.0
-        return between < rule.min_ratio * inside
+        return between < min(rule.min_ratio * inside, rule.enough)
 
 
 def _mean_within(cos: FloatArray, group: list[int]) -> float:

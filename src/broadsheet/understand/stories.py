@@ -96,10 +96,10 @@ class StoryConfig:
     says how). ``name_veto`` (None turns it off) compares the names in each article's title and
     first ``name_lead`` characters; an article left alone joins the nearest group of two or more
     it scores ``attach`` with (None: never). ``cohesion`` (None turns it off) keeps apart two
-    groups whose cosine to each other is under 0.6 of their cosines within: train always wants
-    it stricter (its stories have three articles, so two groups of two or more are never one
-    story there), so its strength is the strictest round value ECB+ did not lose by (0.6; at
-    0.65 ECB+ falls from 0.927 to 0.922).
+    groups whose cosine to each other is under 0.7 of their cosines within and under 0.3: train
+    always wants it stricter (its stories have three articles, so two groups of two or more are
+    never one story there), so the two were set where ECB+'s stories of 10-20 articles held
+    (benchmarks/README.md says how).
 
     ``dense_weight`` is the share of sentence embeddings' cosine in every similarity: 0.2 (its
     best on AllSides train) lifts train from 0.893 to 0.896, val from 0.877 to 0.880 and ECB+

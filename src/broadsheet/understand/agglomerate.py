@@ -14,8 +14,9 @@ its report a week later): each group's articles are close to one another, and th
 close enough to pass the cut, but much less close to each other than within themselves
 (:class:`Cohesion`). Coverage of one event is a continuum, not two tight knots.
 
-SciPy's compiled linkage gives the merges as long as none is refused; only for the few
-neighbourhoods where one is does plain average linkage (the Lance-Williams update of the mean
+SciPy's compiled linkage gives the merges as long as none is refused; only for the
+neighbourhoods where one is (about one article in ten on AllSides, one in six on ECB+) does plain
+average linkage (the Lance-Williams update of the mean
 distance) run here, on at most a few dozen articles. An optional second stage then attaches the
 articles left alone to the nearest group formed (a tight core first, then what clings to it).
 """

@@ -3,11 +3,13 @@ a restart rebuilds the window, and the story page and top stories show the resul
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -94,6 +96,41 @@ def test_articles_are_placed_merged_and_restored(store: Store) -> None:
     add(store, "vote recount", "two.example", 10)
     restarted.assign_pending()
     assert store.stories.resolve(store.stories.story_of(b1)[0]).article_count == 5  # type: ignore[index]
+    restarted.lead.release()
+
+
+class EmbeddingClusterer(KeywordClusterer):
+    """The keyword clusterer, giving each article an embedding of its id and noting the
+    embeddings it is restored with."""
+
+    def __init__(self, allocate: Callable[[], int]) -> None:
+        super().__init__(allocate)
+        self.restored_embeddings: dict[int | str, list[float] | None] = {}
+
+    def restore_all(self, docs: Iterable[StoryDoc], story_ids: Iterable[int]) -> None:
+        docs = list(docs)
+        for doc in docs:
+            vector = doc.embedding
+            self.restored_embeddings[doc.id] = None if vector is None else vector.tolist()
+        super().restore_all(docs, story_ids)
+
+    def assign(self, doc: StoryDoc) -> StoryAssignment:
+        vector = np.array([float(doc.id), 0.5, -2.0], dtype=np.float16)
+        return dataclasses.replace(super().assign(doc), embedding=vector)
+
+
+def test_a_restart_gets_back_the_embeddings_the_articles_were_clustered_with(
+    store: Store,
+) -> None:
+    ids = [add(store, "quake hits city", "one.example", 60), add(store, "vote", "two.example", 5)]
+    assigner = StoryAssigner(store, now=lambda: NOW, make_clusterer=EmbeddingClusterer)
+    assert assigner.assign_pending() == 2
+    assigner.lead.release()
+    restarted = StoryAssigner(store, now=lambda: NOW, make_clusterer=EmbeddingClusterer)
+    assert restarted.restore() == 2
+    clusterer = restarted.clusterer
+    assert isinstance(clusterer, EmbeddingClusterer)
+    assert clusterer.restored_embeddings == {i: [float(i), 0.5, -2.0] for i in ids}
     restarted.lead.release()
 
 

@@ -226,3 +226,30 @@ def test_restore_all_embeds_ahead_and_rebuilds_what_restore_rebuilds() -> None:
     ahead.restore_all(items[:-1], [stories[doc.id] for doc in items[:-1]])
     assert encoder.calls == len(items) - 1
     assert ahead.assign(items[-1]) == one_by_one.assign(items[-1])
+
+
+def test_an_assignment_gives_the_embedding_to_keep_and_a_restore_reuses_it() -> None:
+    import dataclasses
+
+    import numpy as np
+
+    items = interleaved()
+    first = StoryClusterer(MEANING, encoder=TopicEncoder())
+    kept: dict[object, np.ndarray] = {}
+    stories: dict[object, int] = {}
+    for a in first.assign_all(items[:-1]):
+        assert a.embedding is not None and a.embedding.dtype.name == "float16"
+        kept[a.doc_id] = a.embedding
+        stories[a.doc_id] = a.story_id
+        stories.update(a.moved)
+    back = [dataclasses.replace(d, embedding=kept[d.id].astype(np.float32)) for d in items[:-1]]
+    encoder = TopicEncoder()
+    restored = StoryClusterer(MEANING, encoder=encoder, allocate_id=itertools.count(900).__next__)
+    restored.restore_all(back, [first.resolve(stories[d.id]) for d in items[:-1]])
+    assert encoder.calls == 0
+    again = StoryClusterer(
+        MEANING, encoder=TopicEncoder(), allocate_id=itertools.count(900).__next__
+    )
+    again.restore_all(items[:-1], [first.resolve(stories[d.id]) for d in items[:-1]])
+    assert restored.assign(items[-1]) == again.assign(items[-1])
+    assert StoryClusterer(StoryConfig(dense_weight=0.0)).assign(items[0]).embedding is None

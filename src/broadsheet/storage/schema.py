@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -175,6 +176,8 @@ story_articles = Table(
     Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
     Column("syndication_group", Integer),
     Column("assigned_at", UTCDateTime(), nullable=False),
+    # The clusterer's sentence embedding of the article (float16), read back after a restart.
+    Column("embedding", LargeBinary),
     Index("ix_story_articles_story_id", "story_id"),
     Index("ix_story_articles_syndication_group", "syndication_group"),
 )

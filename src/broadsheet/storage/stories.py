@@ -34,6 +34,7 @@ class PendingArticle:
     source: str | None
     story_id: int | None = None
     syndication_group: int | None = None
+    embedding: bytes | None = None
 
 
 class StoryStore:
@@ -84,16 +85,18 @@ class StoryStore:
         merged: Iterable[tuple[int, int]] = (),
         moved: Iterable[tuple[int, int]] = (),
         headline: str | None = None,
+        embedding: bytes | None = None,
     ) -> None:
         """Put an article in a story, in one transaction with what that changed elsewhere:
         ``merged`` (old story, successor) folds a story into another, members and all, and the old
-        id then points to its successor; ``moved`` (article, story) regroups earlier articles."""
+        id then points to its successor; ``moved`` (article, story) regroups earlier articles.
+        ``embedding`` is the clusterer's sentence embedding of the article, kept for restarts."""
         touched = {story_id}
         with self.engine.begin() as conn:
             conn.execute(
                 story_articles.insert().values(
                     article_id=article_id, story_id=story_id,
-                    syndication_group=syndication_group, assigned_at=now,
+                    syndication_group=syndication_group, assigned_at=now, embedding=embedding,
                 )
             )  # fmt: skip
             for old, successor in merged:
@@ -242,6 +245,7 @@ def _pending_select(text_chars: int) -> Any:
         func.coalesce(sources.c.title, articles.c.publisher).label("source"),
         story_articles.c.story_id,
         story_articles.c.syndication_group,
+        story_articles.c.embedding,
     ).select_from(
         articles.outerjoin(sources, sources.c.id == articles.c.source_id).outerjoin(
             story_articles, story_articles.c.article_id == articles.c.id
@@ -252,7 +256,7 @@ def _pending_select(text_chars: int) -> Any:
 def _pending(row: Any) -> PendingArticle:
     return PendingArticle(
         row.id, row.title or "", row.text or "", _aware(row.when), row.source,
-        row.story_id, row.syndication_group,
+        row.story_id, row.syndication_group, row.embedding,
     )  # fmt: skip
 
 

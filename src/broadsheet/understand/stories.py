@@ -77,7 +77,9 @@ class StoryAssignment:
     ``merged`` holds ``(old story id, successor id)`` for stories folded into another (the old id
     now resolves to the successor); ``moved`` holds ``(article id, story id)`` for earlier articles
     whose story changed (a split or a regrouping); ``score`` is the article's mean adjusted
-    similarity to the other members of its story (0 for a new story).
+    similarity to the other members of its story (0 for a new story); ``embedding`` is the
+    sentence embedding the article was clustered with (None without one), for the caller to keep
+    and hand back in :class:`StoryDoc` when it restores the window.
     """
 
     doc_id: DocId
@@ -86,6 +88,7 @@ class StoryAssignment:
     score: float
     merged: tuple[tuple[int, int], ...] = ()
     moved: tuple[tuple[DocId, int], ...] = ()
+    embedding: Vector | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,7 +419,7 @@ class StoryClusterer:
         entry = hood[0]
         moved = tuple((doc.id, doc.story) for doc in hood[1:] if doc.story != before[doc.key])
         score = _mean_with(entry, hood, labels, list(entry_scores))
-        return StoryAssignment(entry.id, entry.story, is_new, score, merged, moved)
+        return StoryAssignment(entry.id, entry.story, is_new, score, merged, moved, entry.dense)
 
     def _story_for(self, group: list[_Doc], used: set[int]) -> _Story:
         """The story id most of the group already had (and no larger group took), or a new one."""

@@ -3,7 +3,8 @@
 It runs as its own stage beside fetching, reading from the database what fetching wrote, so a
 crash loses nothing (an article without a story is simply picked up again) and any number of
 fetch workers feed one clusterer. After a restart the clusterer's window is rebuilt from the
-stored assignments, keeping every story id valid.
+stored assignments, keeping every story id valid, with the sentence embeddings stored beside them
+(only members stored without one are encoded again).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Protocol
+
+import numpy as np
 
 from broadsheet.storage import Store
 from broadsheet.storage.stories import AssignmentLead, PendingArticle
@@ -38,9 +41,11 @@ class SyndicationIndex(Protocol):
 
 
 def _doc(article: PendingArticle) -> StoryDoc:
+    stored = article.embedding
     return StoryDoc(
         id=article.id, title=article.title, text=article.text,
         published=article.published, source=article.source,
+        embedding=None if stored is None else np.frombuffer(stored, np.float16).astype(np.float32),
     )  # fmt: skip
 
 
@@ -101,6 +106,7 @@ class StoryAssigner:
             article.id, assignment.story_id, now=self.now(), syndication_group=group,
             merged=assignment.merged, moved=_article_moves(assignment.moved),
             headline=article.title if assignment.is_new else None,
+            embedding=None if assignment.embedding is None else assignment.embedding.tobytes(),
         )  # fmt: skip
 
 

@@ -89,13 +89,8 @@ def average_linkage(
 
     SciPy's linkage (compiled) gives the merges; only when one of them is refused is the
     linkage redone here with the refusals, which is rarer and slower."""
-    use_names = names is not None and veto is not None
-    use_cohesion = cosines is not None and cohesion is not None
-    check = (
-        _Check(names if use_names else None, veto, cosines if use_cohesion else None, cohesion)
-        if use_names or use_cohesion
-        else None
-    )
+    rules = _Check(names, veto, cosines, cohesion)  # each rule passes when its inputs are None
+    check = rules if rules.judges else None
     members = _scipy_groups(dist, cut, check)
     if members is None and check is not None:
         members = _vetoed_groups(dist, cut, check)
@@ -111,6 +106,12 @@ class _Check:
     veto: NameVeto | None
     cosines: FloatArray | None
     cohesion: Cohesion | None
+
+    @property
+    def judges(self) -> bool:
+        """Whether either rule has what it needs."""
+        names = self.names is not None and self.veto is not None
+        return names or (self.cosines is not None and self.cohesion is not None)
 
     def refuses(self, a: list[int], b: list[int]) -> bool:
         return self._names_differ(a, b) or self._apart(a, b)

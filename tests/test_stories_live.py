@@ -29,6 +29,8 @@ class KeywordClusterer:
     """A fake clusterer: articles whose title shares its first word share a story; an article
     titled 'merge A B' merges the stories of A and B."""
 
+    embedding_model: str | None = None
+
     def __init__(self, allocate: Callable[[], int]) -> None:
         self.allocate = allocate
         self.by_word: dict[str, int] = {}
@@ -103,6 +105,8 @@ class EmbeddingClusterer(KeywordClusterer):
     """The keyword clusterer, giving each article an embedding of its id and noting the
     embeddings it is restored with."""
 
+    embedding_model = "ids as vectors"
+
     def __init__(self, allocate: Callable[[], int]) -> None:
         super().__init__(allocate)
         self.restored_embeddings: dict[int | str, list[float] | None] = {}
@@ -131,6 +135,28 @@ def test_a_restart_gets_back_the_embeddings_the_articles_were_clustered_with(
     clusterer = restarted.clusterer
     assert isinstance(clusterer, EmbeddingClusterer)
     assert clusterer.restored_embeddings == {i: [float(i), 0.5, -2.0] for i in ids}
+    restarted.lead.release()
+
+
+class OtherModelClusterer(EmbeddingClusterer):
+    embedding_model = "another encoder"
+
+
+def test_a_restart_with_another_encoder_does_not_reuse_the_stored_embeddings(
+    store: Store,
+) -> None:
+    ids = [add(store, "quake hits city", "one.example", 60), add(store, "vote", "two.example", 5)]
+    assigner = StoryAssigner(store, now=lambda: NOW, make_clusterer=EmbeddingClusterer)
+    assert assigner.assign_pending() == 2
+    assigner.lead.release()
+    assert {a.embedding_model for a in store.stories.assigned_since(NOW - timedelta(days=1))} == {
+        "ids as vectors"
+    }
+    restarted = StoryAssigner(store, now=lambda: NOW, make_clusterer=OtherModelClusterer)
+    assert restarted.restore() == 2
+    clusterer = restarted.clusterer
+    assert isinstance(clusterer, OtherModelClusterer)
+    assert clusterer.restored_embeddings == {i: None for i in ids}  # encoded again
     restarted.lead.release()
 
 

@@ -161,6 +161,8 @@ MEANING = StoryConfig(dense_weight=0.2)
 class TopicEncoder:
     """Embeds an article by its topic word, as a sentence encoder would see its meaning."""
 
+    name = "topic-word"
+
     def __init__(self) -> None:
         self.calls = 0
         self.lock = threading.Lock()  # two threads embed ahead
@@ -178,6 +180,11 @@ class TopicEncoder:
         return np.stack(rows)
 
 
+def test_the_embeddings_are_named_after_the_encoder_and_what_it_reads() -> None:
+    clusterer = StoryClusterer(MEANING, encoder=TopicEncoder())
+    assert clusterer.embedding_model == "topic-word; title + 600 characters"
+
+
 def test_assign_all_embeds_ahead_and_gives_what_assign_gives() -> None:
     items = interleaved()
     one_by_one = feed(StoryClusterer(MEANING, encoder=TopicEncoder()), items)
@@ -193,7 +200,7 @@ def test_assign_all_embeds_ahead_and_gives_what_assign_gives() -> None:
 
 def test_on_words_alone_no_encoder_is_used() -> None:
     clusterer = StoryClusterer(StoryConfig(dense_weight=0.0))
-    assert clusterer.encoder is None
+    assert clusterer.encoder is None and clusterer.embedding_model is None
     feed(clusterer, interleaved())
 
 

@@ -23,6 +23,8 @@ from broadsheet.understand.story_meaning import (
 class FakeEncoder:
     """Embeds a text as a unit vector picked by its first word; remembers what it was given."""
 
+    name = "first-word"
+
     def __init__(self, fail_on: str | None = None) -> None:
         self.seen: list[str] = []
         self.fail_on = fail_on

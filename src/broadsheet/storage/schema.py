@@ -176,8 +176,10 @@ story_articles = Table(
     Column("story_id", Integer, ForeignKey("stories.id", ondelete="CASCADE"), nullable=False),
     Column("syndication_group", Integer),
     Column("assigned_at", UTCDateTime(), nullable=False),
-    # The clusterer's sentence embedding of the article (float16), read back after a restart.
+    # The clusterer's sentence embedding of the article (float16), read back after a restart,
+    # and what made it (a vector from another encoder is not reused).
     Column("embedding", LargeBinary),
+    Column("embedding_model", String(200)),
     Index("ix_story_articles_story_id", "story_id"),
     Index("ix_story_articles_syndication_group", "syndication_group"),
 )

@@ -35,6 +35,7 @@ class PendingArticle:
     story_id: int | None = None
     syndication_group: int | None = None
     embedding: bytes | None = None
+    embedding_model: str | None = None
 
 
 class StoryStore:
@@ -86,17 +87,20 @@ class StoryStore:
         moved: Iterable[tuple[int, int]] = (),
         headline: str | None = None,
         embedding: bytes | None = None,
+        embedding_model: str | None = None,
     ) -> None:
         """Put an article in a story, in one transaction with what that changed elsewhere:
         ``merged`` (old story, successor) folds a story into another, members and all, and the old
         id then points to its successor; ``moved`` (article, story) regroups earlier articles.
-        ``embedding`` is the clusterer's sentence embedding of the article, kept for restarts."""
+        ``embedding`` is the clusterer's sentence embedding of the article, kept for restarts
+        with the name of the ``embedding_model`` that made it."""
         touched = {story_id}
         with self.engine.begin() as conn:
             conn.execute(
                 story_articles.insert().values(
                     article_id=article_id, story_id=story_id,
                     syndication_group=syndication_group, assigned_at=now, embedding=embedding,
+                    embedding_model=embedding_model if embedding is not None else None,
                 )
             )  # fmt: skip
             for old, successor in merged:
@@ -246,6 +250,7 @@ def _pending_select(text_chars: int) -> Any:
         story_articles.c.story_id,
         story_articles.c.syndication_group,
         story_articles.c.embedding,
+        story_articles.c.embedding_model,
     ).select_from(
         articles.outerjoin(sources, sources.c.id == articles.c.source_id).outerjoin(
             story_articles, story_articles.c.article_id == articles.c.id
@@ -256,7 +261,7 @@ def _pending_select(text_chars: int) -> Any:
 def _pending(row: Any) -> PendingArticle:
     return PendingArticle(
         row.id, row.title or "", row.text or "", _aware(row.when), row.source,
-        row.story_id, row.syndication_group, row.embedding,
+        row.story_id, row.syndication_group, row.embedding, row.embedding_model,
     )  # fmt: skip
 
 

@@ -63,6 +63,12 @@ class SentenceEncoder:
         self._lock = threading.Lock()
         self._model: _Model | None = None
 
+    @property
+    def name(self) -> str:
+        """Which model and settings make the vectors (stored beside them)."""
+        model = self.model_dir.name if self.model_dir else "all-MiniLM-L6-v2"
+        return f"{model} {'int8' if self.quantise else 'float32'} {self.max_tokens} word pieces"
+
     def encode(self, texts: Sequence[str]) -> Embeddings:
         """One row per text, of unit length (float32, shape ``(len(texts), 384)``).
 

@@ -42,6 +42,7 @@ from broadsheet.understand.story_meaning import (
     Vector,
     embed_ahead,
     embed_one,
+    made_by,
     mix_matrix,
     mix_row,
     one_blas_thread,
@@ -188,6 +189,14 @@ class StoryClusterer:
     def __len__(self) -> int:
         """Live stories in the window."""
         return len(self._stories)
+
+    @property
+    def embedding_model(self) -> str | None:
+        """What makes the embeddings it clusters with (None on words alone): a stored
+        embedding is handed back on a restore only when it was made the same way."""
+        if self.encoder is None or not self.config.dense_weight:
+            return None
+        return made_by(self.encoder)
 
     @property
     def window_size(self) -> int:

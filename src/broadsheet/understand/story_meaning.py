@@ -37,6 +37,7 @@ __all__ = [
     "embed_ahead",
     "embed_one",
     "lead_text",
+    "made_by",
     "mix_matrix",
     "mix_row",
     "one_blas_thread",
@@ -54,6 +55,12 @@ _LEAD_CHARACTERS = 600
 
 
 class TextEncoder(Protocol):
+    """What embeds articles. ``name`` says which model (and settings) made the vectors: a
+    restart reuses a stored vector only when it was made by the encoder of the same name."""
+
+    @property
+    def name(self) -> str: ...
+
     def encode(self, texts: Sequence[str]) -> NDArray[np.float32]:
         """Unit-length embeddings, one row per text."""
         ...
@@ -62,6 +69,11 @@ class TextEncoder(Protocol):
 def lead_text(title: str, text: str) -> str:
     """What is embedded of an article: its title and the start of its lead."""
     return f"{title}. {text[:_LEAD_CHARACTERS]}" if title else text[:_LEAD_CHARACTERS]
+
+
+def made_by(encoder: TextEncoder) -> str:
+    """The name kept beside each stored vector: the encoder and what of an article it reads."""
+    return f"{encoder.name}; title + {_LEAD_CHARACTERS} characters"
 
 
 def stored(vector: NDArray[np.float32] | None) -> Vector | None:

@@ -4,7 +4,7 @@ It runs as its own stage beside fetching, reading from the database what fetchin
 crash loses nothing (an article without a story is simply picked up again) and any number of
 fetch workers feed one clusterer. After a restart the clusterer's window is rebuilt from the
 stored assignments, keeping every story id valid, with the sentence embeddings stored beside them
-(only members stored without one are encoded again).
+(only members stored without one, or with one another encoder made, are encoded again).
 """
 
 from __future__ import annotations
@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 
 
 class Clusterer(Protocol):
+    @property
+    def embedding_model(self) -> str | None:
+        """What makes its embeddings (None: it makes none)."""
+        ...
+
     def assign_all(self, docs: Iterable[StoryDoc]) -> Iterator[StoryAssignment]:
         """Each article's assignment, in order (the next ones may be prepared meanwhile)."""
         ...
@@ -40,8 +45,11 @@ class SyndicationIndex(Protocol):
     ) -> SyndicationMatch: ...
 
 
-def _doc(article: PendingArticle) -> StoryDoc:
-    stored = article.embedding
+def _doc(article: PendingArticle, embedding_model: str | None) -> StoryDoc:
+    """The clusterer's view of an article, with its stored embedding when the clusterer's
+    encoder made it (a vector of another model would be compared with ones it cannot match)."""
+    same = embedding_model is not None and article.embedding_model == embedding_model
+    stored = article.embedding if same else None
     return StoryDoc(
         id=article.id, title=article.title, text=article.text,
         published=article.published, source=article.source,
@@ -74,7 +82,8 @@ class StoryAssigner:
         """Replay the window's stored assignments into the clusterer; returns how many."""
         members = self.store.stories.assigned_since(self.now() - self.window)
         live = [self._live_story(article) for article in members]
-        self.clusterer.restore_all([_doc(article) for article in members], live)
+        made_by = self.clusterer.embedding_model
+        self.clusterer.restore_all([_doc(article, made_by) for article in members], live)
         for article in members:
             self.syndication.add(article.id, article.text, article.published, article.source)
         self._restored = True
@@ -90,7 +99,8 @@ class StoryAssigner:
         if not self._restored:
             self.restore()
         pending = self.store.stories.pending_articles(limit=limit)
-        assignments = self.clusterer.assign_all(_doc(article) for article in pending)
+        made_by = self.clusterer.embedding_model
+        assignments = self.clusterer.assign_all(_doc(article, made_by) for article in pending)
         for article, assignment in zip(pending, assignments, strict=True):
             self._record(article, assignment)
         return len(pending)
@@ -107,6 +117,7 @@ class StoryAssigner:
             merged=assignment.merged, moved=_article_moves(assignment.moved),
             headline=article.title if assignment.is_new else None,
             embedding=None if assignment.embedding is None else assignment.embedding.tobytes(),
+            embedding_model=self.clusterer.embedding_model,
         )  # fmt: skip
 
 

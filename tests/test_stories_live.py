@@ -123,41 +123,41 @@ class EmbeddingClusterer(KeywordClusterer):
         return dataclasses.replace(super().assign(doc), embedding=vector)
 
 
-def test_a_restart_gets_back_the_embeddings_the_articles_were_clustered_with(
-    store: Store,
-) -> None:
+class OtherModelClusterer(EmbeddingClusterer):
+    embedding_model = "another encoder"
+
+
+def _restored_embeddings(
+    store: Store, restarted_with: type[EmbeddingClusterer]
+) -> tuple[list[int], dict[int | str, list[float] | None]]:
+    """Two articles assigned by the embedding clusterer, then the window restored into a new
+    clusterer of ``restarted_with``: the ids, and the embeddings it was handed."""
     ids = [add(store, "quake hits city", "one.example", 60), add(store, "vote", "two.example", 5)]
     assigner = StoryAssigner(store, now=lambda: NOW, make_clusterer=EmbeddingClusterer)
     assert assigner.assign_pending() == 2
     assigner.lead.release()
-    restarted = StoryAssigner(store, now=lambda: NOW, make_clusterer=EmbeddingClusterer)
+    restarted = StoryAssigner(store, now=lambda: NOW, make_clusterer=restarted_with)
     assert restarted.restore() == 2
-    clusterer = restarted.clusterer
-    assert isinstance(clusterer, EmbeddingClusterer)
-    assert clusterer.restored_embeddings == {i: [float(i), 0.5, -2.0] for i in ids}
     restarted.lead.release()
+    clusterer = restarted.clusterer
+    assert isinstance(clusterer, restarted_with)
+    return ids, clusterer.restored_embeddings
 
 
-class OtherModelClusterer(EmbeddingClusterer):
-    embedding_model = "another encoder"
+def test_a_restart_gets_back_the_embeddings_the_articles_were_clustered_with(
+    store: Store,
+) -> None:
+    ids, restored = _restored_embeddings(store, EmbeddingClusterer)
+    assert restored == {i: [float(i), 0.5, -2.0] for i in ids}
+    named = {a.embedding_model for a in store.stories.assigned_since(NOW - timedelta(days=1))}
+    assert named == {"ids as vectors"}
 
 
 def test_a_restart_with_another_encoder_does_not_reuse_the_stored_embeddings(
     store: Store,
 ) -> None:
-    ids = [add(store, "quake hits city", "one.example", 60), add(store, "vote", "two.example", 5)]
-    assigner = StoryAssigner(store, now=lambda: NOW, make_clusterer=EmbeddingClusterer)
-    assert assigner.assign_pending() == 2
-    assigner.lead.release()
-    assert {a.embedding_model for a in store.stories.assigned_since(NOW - timedelta(days=1))} == {
-        "ids as vectors"
-    }
-    restarted = StoryAssigner(store, now=lambda: NOW, make_clusterer=OtherModelClusterer)
-    assert restarted.restore() == 2
-    clusterer = restarted.clusterer
-    assert isinstance(clusterer, OtherModelClusterer)
-    assert clusterer.restored_embeddings == {i: None for i in ids}  # encoded again
-    restarted.lead.release()
+    ids, restored = _restored_embeddings(store, OtherModelClusterer)
+    assert restored == {i: None for i in ids}  # encoded again
 
 
 @pytest.fixture

@@ -283,7 +283,7 @@ class _Lines(io.TextIOBase):
 
 
 class _Discard(io.TextIOBase):
-    """Output that is counted, not kept (the 1M replay's answers are not read)."""
+    """Output that is thrown away (the replay's answers are not read)."""
 
     def write(self, text: str) -> int:
         return len(text)

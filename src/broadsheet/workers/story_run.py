@@ -102,14 +102,16 @@ class StoryAssigner:
         made_by = self.clusterer.embedding_model
         assignments = self.clusterer.assign_all(_doc(article, made_by) for article in pending)
         for article, assignment in zip(pending, assignments, strict=True):
-            self._record(article, assignment)
+            self._record(article, assignment, made_by)
         return len(pending)
 
     def _live_story(self, article: PendingArticle) -> int:
         assert article.story_id is not None
         return self.store.stories.resolve(article.story_id).id
 
-    def _record(self, article: PendingArticle, assignment: StoryAssignment) -> None:
+    def _record(
+        self, article: PendingArticle, assignment: StoryAssignment, made_by: str | None
+    ) -> None:
         match = self.syndication.add(article.id, article.text, article.published, article.source)
         group = int(match.group_id)
         self.store.stories.record_assignment(
@@ -117,7 +119,7 @@ class StoryAssigner:
             merged=assignment.merged, moved=_article_moves(assignment.moved),
             headline=article.title if assignment.is_new else None,
             embedding=None if assignment.embedding is None else assignment.embedding.tobytes(),
-            embedding_model=self.clusterer.embedding_model,
+            embedding_model=made_by,
         )  # fmt: skip
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 
-__all__ = ["connect", "normalize_url", "reading", "upgrade"]
+__all__ = ["connect", "downgrade", "normalize_url", "reading", "upgrade"]
 
 _MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_MMAP_BYTES = 1 << 30
@@ -89,10 +90,23 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
     if revision == "heads" and _current_heads(engine) == _script_heads():
         return
     from alembic import command
+
+    _migrate(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo migrations down to ``revision`` (``"0024-1"`` steps back that revision's branch
+    only): for rolling back a release, and for testing a migration on the data before it."""
+    from alembic import command
+
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, step: Callable[[Any, str], None], revision: str) -> None:
     from alembic.config import Config
 
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+        step(config, revision)

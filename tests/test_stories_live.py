@@ -36,10 +36,13 @@ class KeywordClusterer:
         self.by_word: dict[str, int] = {}
         self.restored: list[tuple[int | str, int]] = []
 
-    def restore_all(self, docs: Iterable[StoryDoc], story_ids: Iterable[int]) -> None:
+    def restore_all(
+        self, docs: Iterable[StoryDoc], story_ids: Iterable[int]
+    ) -> dict[int | str, np.ndarray]:
         for doc, story_id in zip(docs, story_ids, strict=True):
             self.restored.append((doc.id, story_id))
             self.by_word[doc.title.split()[0]] = story_id
+        return {}
 
     def assign_all(self, docs: Iterable[StoryDoc]) -> Iterator[StoryAssignment]:
         return map(self.assign, docs)
@@ -102,29 +105,36 @@ def test_articles_are_placed_merged_and_restored(store: Store) -> None:
 
 
 class EmbeddingClusterer(KeywordClusterer):
-    """The keyword clusterer, giving each article an embedding of its id and noting the
-    embeddings it is restored with."""
+    """The keyword clusterer, giving each article an embedding of its id (``mark`` beside it)
+    and noting the embeddings it is restored with; it encodes those it is restored without."""
 
     embedding_model = "ids as vectors"
+    mark = 0.5
 
     def __init__(self, allocate: Callable[[], int]) -> None:
         super().__init__(allocate)
         self.restored_embeddings: dict[int | str, list[float] | None] = {}
 
-    def restore_all(self, docs: Iterable[StoryDoc], story_ids: Iterable[int]) -> None:
+    def restore_all(
+        self, docs: Iterable[StoryDoc], story_ids: Iterable[int]
+    ) -> dict[int | str, np.ndarray]:
         docs = list(docs)
         for doc in docs:
             vector = doc.embedding
             self.restored_embeddings[doc.id] = None if vector is None else vector.tolist()
         super().restore_all(docs, story_ids)
+        return {doc.id: self.embed(doc) for doc in docs if doc.embedding is None}
 
     def assign(self, doc: StoryDoc) -> StoryAssignment:
-        vector = np.array([float(doc.id), 0.5, -2.0], dtype=np.float16)
-        return dataclasses.replace(super().assign(doc), embedding=vector)
+        return dataclasses.replace(super().assign(doc), embedding=self.embed(doc))
+
+    def embed(self, doc: StoryDoc) -> np.ndarray:
+        return np.array([float(doc.id), self.mark, -2.0], dtype=np.float16)
 
 
 class OtherModelClusterer(EmbeddingClusterer):
     embedding_model = "another encoder"
+    mark = 1.5
 
 
 def _restored_embeddings(
@@ -158,6 +168,17 @@ def test_a_restart_with_another_encoder_does_not_reuse_the_stored_embeddings(
 ) -> None:
     ids, restored = _restored_embeddings(store, OtherModelClusterer)
     assert restored == {i: None for i in ids}  # encoded again
+
+
+def test_what_a_restart_encodes_again_is_kept_for_the_next(store: Store) -> None:
+    ids, _ = _restored_embeddings(store, OtherModelClusterer)
+    kept = store.stories.assigned_since(NOW - timedelta(days=1))
+    assert {a.embedding_model for a in kept} == {"another encoder"}
+    again = StoryAssigner(store, now=lambda: NOW, make_clusterer=OtherModelClusterer)
+    assert again.restore() == 2
+    again.lead.release()
+    assert isinstance(again.clusterer, OtherModelClusterer)
+    assert again.clusterer.restored_embeddings == {i: [float(i), 1.5, -2.0] for i in ids}
 
 
 @pytest.fixture

@@ -252,11 +252,13 @@ def test_an_assignment_gives_the_embedding_to_keep_and_a_restore_reuses_it() -> 
     back = [dataclasses.replace(d, embedding=kept[d.id].astype(np.float32)) for d in items[:-1]]
     encoder = TopicEncoder()
     restored = StoryClusterer(MEANING, encoder=encoder, allocate_id=itertools.count(900).__next__)
-    restored.restore_all(back, [first.resolve(stories[d.id]) for d in items[:-1]])
+    assert restored.restore_all(back, [first.resolve(stories[d.id]) for d in items[:-1]]) == {}
     assert encoder.calls == 0
     again = StoryClusterer(
         MEANING, encoder=TopicEncoder(), allocate_id=itertools.count(900).__next__
     )
-    again.restore_all(items[:-1], [first.resolve(stories[d.id]) for d in items[:-1]])
+    made = again.restore_all(items[:-1], [first.resolve(stories[d.id]) for d in items[:-1]])
+    assert made.keys() == kept.keys()  # encoded again, handed back to be kept
+    assert all(np.array_equal(made[key], vector) for key, vector in kept.items())
     assert restored.assign(items[-1]) == again.assign(items[-1])
     assert StoryClusterer(StoryConfig(dense_weight=0.0)).assign(items[0]).embedding is None

@@ -150,14 +150,23 @@ class Store:
         self, extracted: ExtractedArticle, *, url: str, source_id: int | None, now: datetime
     ) -> SavedArticle:
         """Store an article once: an article at the same URL, canonical URL or with the same text is
-        updated in place instead of stored again."""
+        updated in place instead of stored again. When that changes its title or text, the
+        sentence embedding kept with its story assignment (made from the old ones) is dropped,
+        so a restart encodes the new words rather than restoring a vector of ones it has lost."""
         digest = text_hash(extracted.text)
         values = _article_values(extracted, digest)
         with self.engine.begin() as conn:
             existing = _find_same_article(conn, url, extracted.canonical_url, digest)
             if existing is not None:
-                conn.execute(articles.update().where(articles.c.id == existing).values(**values))
-                return SavedArticle(existing, created=False)
+                article_id, old_words = existing
+                conn.execute(articles.update().where(articles.c.id == article_id).values(**values))
+                if old_words != (extracted.title, digest):
+                    conn.execute(
+                        story_articles.update()
+                        .where(story_articles.c.article_id == article_id)
+                        .values(embedding=None, embedding_model=None)
+                    )
+                return SavedArticle(article_id, created=False)
             result = conn.execute(
                 articles.insert().values(url=url, source_id=source_id, created_at=now, **values)
             )
@@ -294,12 +303,16 @@ class Store:
             return int(conn.execute(select(func.count()).select_from(users)).scalar_one())
 
 
-def _find_same_article(conn: Any, url: str, canonical: str | None, digest: str) -> int | None:
+def _find_same_article(
+    conn: Any, url: str, canonical: str | None, digest: str
+) -> tuple[int, tuple[str, str]] | None:
+    """The id, title and text hash of the stored article this one is (None: it is new)."""
     same = [articles.c.url == url, articles.c.text_hash == digest]
     if canonical:
         same += [articles.c.canonical_url == canonical, articles.c.url == canonical]
-    row = conn.execute(select(articles.c.id).where(or_(*same)).order_by(articles.c.id)).first()
-    return None if row is None else int(row.id)
+    found = select(articles.c.id, articles.c.title, articles.c.text_hash)
+    row = conn.execute(found.where(or_(*same)).order_by(articles.c.id)).first()
+    return None if row is None else (int(row.id), (str(row.title), str(row.text_hash)))
 
 
 def _article_values(extracted: ExtractedArticle, digest: str) -> dict[str, Any]:

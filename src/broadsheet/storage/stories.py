@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -119,6 +119,21 @@ class StoryStore:
                 touched |= {new_story} | ({previous} if previous is not None else set())
             for story in sorted(touched):
                 _refresh(conn, story, now, headline if story == story_id else None)
+
+    @storage_errors("keeping story embeddings")
+    def keep_embeddings(self, embeddings: Mapping[int, bytes], embedding_model: str) -> None:
+        """Store sentence embeddings made after their articles were assigned (a restart that
+        had to encode members again), by article id, with the name of what made them."""
+        if not embeddings:
+            return
+        update = (
+            story_articles.update()
+            .where(story_articles.c.article_id == bindparam("member"))
+            .values(embedding=bindparam("vector"), embedding_model=embedding_model)
+        )
+        rows = [{"member": member, "vector": vector} for member, vector in embeddings.items()]
+        with self.engine.begin() as conn:
+            conn.execute(update, rows)
 
     @storage_errors("reading the newest story id")
     def newest_id(self) -> int:

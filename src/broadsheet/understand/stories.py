@@ -215,11 +215,21 @@ class StoryClusterer:
         for doc in self._embedded_ahead(docs):
             yield self.assign(doc)
 
-    def restore_all(self, docs: Iterable[StoryDoc], story_ids: Iterable[int]) -> None:
+    def restore_all(
+        self, docs: Iterable[StoryDoc], story_ids: Iterable[int]
+    ) -> dict[DocId, Vector]:
         """:meth:`restore` each article with its story id, embedded ahead as in
-        :meth:`assign_all` (a restart replays the whole window)."""
-        for doc, story_id in zip(self._embedded_ahead(docs), story_ids, strict=True):
-            self.restore(doc, story_id)
+        :meth:`assign_all` (a restart replays the whole window). Returns the embeddings it had
+        to make, of the articles handed back without one, for the caller to keep: the next
+        restart then need not make them again."""
+        bare: set[DocId] = set()
+        made: dict[DocId, Vector] = {}
+        replay = self._embedded_ahead(_noting_bare(docs, bare))
+        for doc, story_id in zip(replay, story_ids, strict=True):
+            dense = self.restore(doc, story_id)
+            if dense is not None and doc.id in bare:
+                made[doc.id] = dense
+        return made
 
     def _embedded_ahead(self, docs: Iterable[StoryDoc]) -> Iterable[StoryDoc]:
         if self.encoder is None or not self.config.dense_weight:
@@ -254,8 +264,9 @@ class StoryClusterer:
         adjusted = sims[0] - self.config.crowding * np.sqrt(density[0] * density)
         return self._apply(hood, labels.tolist(), adjusted)
 
-    def restore(self, doc: StoryDoc, story_id: int) -> None:
-        """Put back an article whose story is known (rebuilding the state after a restart).
+    def restore(self, doc: StoryDoc, story_id: int) -> Vector | None:
+        """Put back an article whose story is known (rebuilding the state after a restart);
+        returns the embedding it is clustered with.
 
         Replay the window's articles in their original order with their stored (resolved) story
         ids; the allocator must then continue above the largest id stored.
@@ -266,6 +277,7 @@ class StoryClusterer:
         self._order.append(entry.key)
         self._index(entry)
         self._move(entry, self._stories.get(story_id) or self._new_story(story_id))
+        return entry.dense
 
     # --- the window --------------------------------------------------------------------------
 
@@ -481,3 +493,11 @@ def _default_encoder() -> TextEncoder | None:
     from broadsheet.understand.sentence_encoder import default_encoder
 
     return default_encoder()
+
+
+def _noting_bare(docs: Iterable[StoryDoc], bare: set[DocId]) -> Iterator[StoryDoc]:
+    """``docs`` unchanged, the ids of those that carry no embedding added to ``bare`` first."""
+    for doc in docs:
+        if doc.embedding is None:
+            bare.add(doc.id)
+        yield doc

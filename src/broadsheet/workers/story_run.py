@@ -4,13 +4,14 @@ It runs as its own stage beside fetching, reading from the database what fetchin
 crash loses nothing (an article without a story is simply picked up again) and any number of
 fetch workers feed one clusterer. After a restart the clusterer's window is rebuilt from the
 stored assignments, keeping every story id valid, with the sentence embeddings stored beside them
-(only members stored without one, or with one another encoder made, are encoded again).
+(only members stored without one, or with one another encoder made, are encoded again, and what
+that makes is stored for the next restart).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -19,6 +20,7 @@ import numpy as np
 from broadsheet.storage import Store
 from broadsheet.storage.stories import AssignmentLead, PendingArticle
 from broadsheet.understand.stories import StoryAssignment, StoryDoc
+from broadsheet.understand.story_meaning import Vector
 from broadsheet.understand.syndication import SyndicationMatch
 
 __all__ = ["Clusterer", "StoryAssigner"]
@@ -36,7 +38,11 @@ class Clusterer(Protocol):
         """Each article's assignment, in order (the next ones may be prepared meanwhile)."""
         ...
 
-    def restore_all(self, docs: Iterable[StoryDoc], story_ids: Iterable[int]) -> None: ...
+    def restore_all(
+        self, docs: Iterable[StoryDoc], story_ids: Iterable[int]
+    ) -> Mapping[int | str, Vector]:
+        """Replay the window; returns the embeddings it made for articles handed back without."""
+        ...
 
 
 class SyndicationIndex(Protocol):
@@ -83,7 +89,10 @@ class StoryAssigner:
         members = self.store.stories.assigned_since(self.now() - self.window)
         live = [self._live_story(article) for article in members]
         made_by = self.clusterer.embedding_model
-        self.clusterer.restore_all([_doc(article, made_by) for article in members], live)
+        made = self.clusterer.restore_all([_doc(article, made_by) for article in members], live)
+        if made and made_by is not None:  # so that the next restart need not encode them again
+            vectors = {int(doc_id): vector.tobytes() for doc_id, vector in made.items()}
+            self.store.stories.keep_embeddings(vectors, made_by)
         for article in members:
             self.syndication.add(article.id, article.text, article.published, article.source)
         self._restored = True

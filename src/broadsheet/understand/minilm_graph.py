@@ -11,7 +11,7 @@ tokens and an additive attention mask and returns the last hidden states.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -29,30 +29,20 @@ def encoder_graph(weights: Weights, *, heads: int, eps: float = 1e-12) -> Any:
     Inputs: ``x`` (batch, tokens, hidden) float32 after the embedding layer norm, ``mask_bias``
     (batch, 1, 1, tokens), 0 for a token and a large negative number for padding. Output:
     ``hidden`` (batch, tokens, hidden)."""
-    from onnx import TensorProto, helper, numpy_helper
+    from onnx import TensorProto, helper
 
     hidden = weights["encoder.layer.0.attention.self.query.weight"].shape[0]
     width = hidden // heads
-    inits: list[Any] = []
-    nodes: list[Any] = []
-
-    def const(name: str, value: NDArray[Any]) -> str:
-        inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
-        return name
-
-    def node(op: str, inputs: list[str], output: str, **attrs: Any) -> str:
-        nodes.append(helper.make_node(op, inputs, [output], **attrs))
-        return output
-
-    const("heads_shape", np.array([0, 0, heads, width], np.int64))
-    const("flat_shape", np.array([0, 0, hidden], np.int64))
-    const("scale", np.array(1.0 / np.sqrt(width), np.float32))
+    build = _Builder(weights, eps)
+    build.const("heads_shape", np.array([0, 0, heads, width], np.int64))
+    build.const("flat_shape", np.array([0, 0, hidden], np.int64))
+    build.const("scale", np.array(1.0 / np.sqrt(width), np.float32))
     x = "x"
     for i in range(_layer_count(weights)):
-        x = _layer(f"encoder.layer.{i}.", weights, x, const, node, eps)
-    nodes.append(helper.make_node("Identity", [x], ["hidden"]))
+        x = build.layer(f"encoder.layer.{i}.", x)
+    build.node("Identity", [x], "hidden")
     graph = helper.make_graph(
-        nodes,
+        build.nodes,
         "bert_encoder",
         [
             helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", "tokens", hidden]),
@@ -61,7 +51,7 @@ def encoder_graph(weights: Weights, *, heads: int, eps: float = 1e-12) -> Any:
             ),
         ],
         [helper.make_tensor_value_info("hidden", TensorProto.FLOAT, ["batch", "tokens", hidden])],
-        inits,
+        build.inits,
     )
     return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 20)], ir_version=9)
 
@@ -73,58 +63,64 @@ def _layer_count(weights: Weights) -> int:
     return count
 
 
-def _layer(
-    p: str,
-    w: Weights,
-    x: str,
-    const: Callable[[str, NDArray[Any]], str],
-    node: Callable[..., str],
-    eps: float,
-) -> str:
-    """One BERT block. Linear weights come as (out, in), hence the ``.T``; every intermediate
-    gets a fresh name under the layer's prefix."""
+class _Builder:
+    """Collects the graph's nodes and its initialisers (the weights, as constants)."""
 
-    counter = iter(range(1_000_000))
+    def __init__(self, weights: Weights, eps: float) -> None:
+        self.weights, self.eps = weights, eps
+        self.inits: list[Any] = []
+        self.nodes: list[Any] = []
+        self._names = iter(range(1_000_000))
 
-    def fresh(tag: str) -> str:
-        return f"{p}{tag}{next(counter)}"
+    def const(self, name: str, value: NDArray[Any]) -> str:
+        from onnx import numpy_helper
 
-    def dense(inp: str, name: str) -> str:
-        weight = const(p + name + ".weight", w[p + name + ".weight"].T)
-        product = node("MatMul", [inp, weight], fresh("mm"))
-        return node(
-            "Add", [product, const(p + name + ".bias", w[p + name + ".bias"])], fresh("add")
-        )
+        self.inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        return name
 
-    def split_heads(inp: str, perm: list[int]) -> str:
-        shaped = node("Reshape", [inp, "heads_shape"], fresh("heads"))
-        return node("Transpose", [shaped], fresh("t"), perm=perm)
+    def node(self, op: str, inputs: list[str], output: str, **attrs: Any) -> str:
+        from onnx import helper
 
-    q = split_heads(dense(x, "attention.self.query"), [0, 2, 1, 3])
-    k = split_heads(dense(x, "attention.self.key"), [0, 2, 3, 1])
-    v = split_heads(dense(x, "attention.self.value"), [0, 2, 1, 3])
-    scores = node("Mul", [node("MatMul", [q, k], fresh("qk")), "scale"], fresh("scaled"))
-    masked = node("Add", [scores, "mask_bias"], fresh("masked"))
-    probs = node("Softmax", [masked], fresh("p"), axis=-1)
-    context = node("MatMul", [probs, v], fresh("ctx"))
-    context = node("Transpose", [context], fresh("t"), perm=[0, 2, 1, 3])
-    context = node("Reshape", [context, "flat_shape"], fresh("flat"))
-    attended = node("Add", [dense(context, "attention.output.dense"), x], fresh("res"))
-    x = _norm(p + "attention.output.LayerNorm", attended, w, const, node, fresh(""), eps)
-    inner = node("Gelu", [dense(x, "intermediate.dense")], fresh("gelu"))
-    fed = node("Add", [dense(inner, "output.dense"), x], fresh("res"))
-    return _norm(p + "output.LayerNorm", fed, w, const, node, fresh(""), eps)
+        self.nodes.append(helper.make_node(op, inputs, [output], **attrs))
+        return output
 
+    def fresh(self, prefix: str, tag: str) -> str:
+        """A new intermediate's name under the layer's prefix."""
+        return f"{prefix}{tag}{next(self._names)}"
 
-def _norm(
-    name: str,
-    inp: str,
-    w: Weights,
-    const: Callable[[str, NDArray[Any]], str],
-    node: Callable[..., str],
-    out: str,
-    eps: float,
-) -> str:
-    scale = const(name + ".weight", w[name + ".weight"])
-    shift = const(name + ".bias", w[name + ".bias"])
-    return node("LayerNormalization", [inp, scale, shift], out + "ln", axis=-1, epsilon=eps)
+    def layer(self, p: str, x: str) -> str:
+        """One BERT block; ``p`` is its weights' prefix."""
+        node = self.node
+
+        def dense(inp: str, name: str) -> str:
+            # Linear weights come as (out, in), hence the ``.T``.
+            weight = self.const(p + name + ".weight", self.weights[p + name + ".weight"].T)
+            bias = self.const(p + name + ".bias", self.weights[p + name + ".bias"])
+            return node("Add", [node("MatMul", [inp, weight], self.fresh(p, "mm")), bias],
+                        self.fresh(p, "add"))  # fmt: skip
+
+        def split_heads(inp: str, perm: list[int]) -> str:
+            shaped = node("Reshape", [inp, "heads_shape"], self.fresh(p, "heads"))
+            return node("Transpose", [shaped], self.fresh(p, "t"), perm=perm)
+
+        q = split_heads(dense(x, "attention.self.query"), [0, 2, 1, 3])
+        k = split_heads(dense(x, "attention.self.key"), [0, 2, 3, 1])
+        v = split_heads(dense(x, "attention.self.value"), [0, 2, 1, 3])
+        qk = node("MatMul", [q, k], self.fresh(p, "qk"))
+        scores = node("Mul", [qk, "scale"], self.fresh(p, "scaled"))
+        masked = node("Add", [scores, "mask_bias"], self.fresh(p, "masked"))
+        probs = node("Softmax", [masked], self.fresh(p, "p"), axis=-1)
+        context = node("MatMul", [probs, v], self.fresh(p, "ctx"))
+        context = node("Transpose", [context], self.fresh(p, "t"), perm=[0, 2, 1, 3])
+        context = node("Reshape", [context, "flat_shape"], self.fresh(p, "flat"))
+        attended = node("Add", [dense(context, "attention.output.dense"), x], self.fresh(p, "res"))
+        x = self.norm(p + "attention.output.LayerNorm", attended)
+        inner = node("Gelu", [dense(x, "intermediate.dense")], self.fresh(p, "gelu"))
+        fed = node("Add", [dense(inner, "output.dense"), x], self.fresh(p, "res"))
+        return self.norm(p + "output.LayerNorm", fed)
+
+    def norm(self, name: str, inp: str) -> str:
+        scale = self.const(name + ".weight", self.weights[name + ".weight"])
+        shift = self.const(name + ".bias", self.weights[name + ".bias"])
+        return self.node("LayerNormalization", [inp, scale, shift], name + ".out",
+                         axis=-1, epsilon=self.eps)  # fmt: skip

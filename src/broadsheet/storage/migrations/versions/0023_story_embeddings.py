@@ -1,6 +1,7 @@
 """Each story member keeps the sentence embedding the clusterer gave it (float16 bytes), so a
 restart rebuilds the window without encoding it again (100,000 articles took minutes of the
-encoder). A later change of sentence encoder must empty this column in its own migration.
+encoder). (0024 then named the encoder of each vector, so that a later change of encoder
+needs no migration emptying this column.)
 
 Revision ID: 0023
 Revises: 0022

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +15,10 @@ from fastapi.testclient import TestClient
 
 from broadsheet.config import Settings
 from broadsheet.core import Broadsheet, make_broadsheet
+from broadsheet.exceptions import StorageError
 from broadsheet.storage import Store
+from broadsheet.storage.schema import story_articles
+from broadsheet.storage.stories import StoryStore
 from broadsheet.types import Author, ExtractedArticle
 from broadsheet.understand.stories import StoryAssignment, StoryDoc
 from broadsheet.web.app import create_app
@@ -179,6 +182,29 @@ def test_what_a_restart_encodes_again_is_kept_for_the_next(store: Store) -> None
     again.lead.release()
     assert isinstance(again.clusterer, OtherModelClusterer)
     assert again.clusterer.restored_embeddings == {i: [float(i), 1.5, -2.0] for i in ids}
+
+
+class UnwritableEmbeddings(StoryStore):
+    def keep_embeddings(self, embeddings: Mapping[int, bytes], embedding_model: str) -> None:
+        raise StorageError("keeping story embeddings")
+
+
+def test_a_restore_that_cannot_keep_its_embeddings_still_restores(store: Store) -> None:
+    ids, _ = _restored_embeddings(store, EmbeddingClusterer)
+    with store.engine.begin() as conn:  # as if stored before embeddings were kept
+        conn.execute(story_articles.update().values(embedding=None, embedding_model=None))
+    store.stories = UnwritableEmbeddings(store.engine)
+    restarted = StoryAssigner(store, now=lambda: NOW, make_clusterer=EmbeddingClusterer)
+    assert restarted.restore() == 2
+    rescue = add(store, "quake rescue", "three.example", 1)
+    assert restarted.assign_pending() == 1
+    restarted.lead.release()
+    clusterer = restarted.clusterer
+    assert isinstance(clusterer, EmbeddingClusterer)
+    assert len(clusterer.restored) == 2  # restored once: the window was kept
+    assert clusterer.restored_embeddings == {i: None for i in ids}
+    placed, first = store.stories.story_of(rescue), store.stories.story_of(ids[0])
+    assert placed is not None and first is not None and placed[0] == first[0]
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from broadsheet.exceptions import StorageError
 from broadsheet.storage import Store
 from broadsheet.storage.stories import AssignmentLead, PendingArticle
 from broadsheet.understand.stories import StoryAssignment, StoryDoc
@@ -90,9 +91,8 @@ class StoryAssigner:
         live = [self._live_story(article) for article in members]
         made_by = self.clusterer.embedding_model
         made = self.clusterer.restore_all([_doc(article, made_by) for article in members], live)
-        if made and made_by is not None:  # so that the next restart need not encode them again
-            vectors = {int(doc_id): vector.tobytes() for doc_id, vector in made.items()}
-            self.store.stories.keep_embeddings(vectors, made_by)
+        if made and made_by is not None:
+            self._keep(made, made_by)
         for article in members:
             self.syndication.add(article.id, article.text, article.published, article.source)
         self._restored = True
@@ -113,6 +113,15 @@ class StoryAssigner:
         for article, assignment in zip(pending, assignments, strict=True):
             self._record(article, assignment, made_by)
         return len(pending)
+
+    def _keep(self, made: Mapping[int | str, Vector], made_by: str) -> None:
+        """Store the embeddings a restore made, so that the next restart need not make them
+        again; only a saving, so a failure is logged and the restored window kept."""
+        vectors = {int(doc_id): vector.tobytes() for doc_id, vector in made.items()}
+        try:
+            self.store.stories.keep_embeddings(vectors, made_by)
+        except StorageError as e:
+            log.warning("could not keep restored embeddings", extra={"error": str(e)})
 
     def _live_story(self, article: PendingArticle) -> int:
         assert article.story_id is not None

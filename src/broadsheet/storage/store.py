@@ -305,14 +305,14 @@ class Store:
 
 def _find_same_article(
     conn: Any, url: str, canonical: str | None, digest: str
-) -> tuple[int, tuple[str, str]] | None:
+) -> tuple[int, tuple[str | None, str]] | None:
     """The id, title and text hash of the stored article this one is (None: it is new)."""
     same = [articles.c.url == url, articles.c.text_hash == digest]
     if canonical:
         same += [articles.c.canonical_url == canonical, articles.c.url == canonical]
     found = select(articles.c.id, articles.c.title, articles.c.text_hash)
     row = conn.execute(found.where(or_(*same)).order_by(articles.c.id)).first()
-    return None if row is None else (int(row.id), (str(row.title), str(row.text_hash)))
+    return None if row is None else (int(row.id), (row.title, str(row.text_hash)))
 
 
 def _article_values(extracted: ExtractedArticle, digest: str) -> dict[str, Any]:

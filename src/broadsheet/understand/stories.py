@@ -397,11 +397,13 @@ class StoryClusterer:
         """
         k = self.config.neighbours
         docs = self._docs
-        sims = [
-            sim
-            for sim, key in zip(doc.top_sims, doc.top_keys, strict=True)
-            if key in docs and (not story or docs[key].story != story)
-        ][:k]
+        sims: list[float] = []
+        for sim, key in zip(doc.top_sims, doc.top_keys, strict=True):
+            other = docs.get(key)
+            if other is not None and (not story or other.story != story):
+                sims.append(sim)
+                if len(sims) == k:
+                    break
         return max((sum(sims) + (k - len(sims)) * self.config.density_prior) / k, 0.02)
 
     def _neighbourhood(self, entry: _Doc, nearest: list[tuple[float, _Doc]]) -> list[_Doc]:

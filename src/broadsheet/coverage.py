@@ -151,7 +151,7 @@ def _outlets(
 
 # Part of the key of kept analyses: raise it when the analysis changes, so that stories kept from
 # before are analysed again.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2  # 2: names typed by the entity model (entity_ner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +186,7 @@ class TextAnalysis:
 
 def _text_analysis(articles: list[Article]) -> TextAnalysis:
     """Summary, entities and each outlet's distinctive sentences, from the members' text."""
+    from broadsheet.understand.entity_ner import default_typer
     from broadsheet.understand.story_text import MemberText, analyse_story, choose_headline
 
     if not articles:
@@ -193,7 +194,7 @@ def _text_analysis(articles: list[Article]) -> TextAnalysis:
     members = [
         MemberText(_outlet(a), a.title or "", a.text) for a in articles[:40]
     ]  # the oldest forty say what the story is; more would only slow the page
-    found = analyse_story(members)
+    found = analyse_story(members, typer=default_typer())
     headline = choose_headline(members)
     summary = found.summary or ((articles[0].standfirst,) if articles[0].standfirst else ())
     return TextAnalysis(

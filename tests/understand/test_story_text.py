@@ -3,6 +3,8 @@ the sentences only one outlet reported."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from broadsheet.understand.story_text import MemberText, analyse_story, choose_headline
 from tests.outlets import COVERAGE
 
@@ -61,3 +63,35 @@ def test_headline_is_the_most_typical_title() -> None:
     only_body = [MemberText("", "", "Only a body sentence here. And more.")]
     assert choose_headline(only_body) == "Only a body sentence here."
     assert choose_headline([]) == ""
+
+
+class ListedTyper:
+    """A fake entity model: it knows the kinds it is given and nothing else, and keeps what it
+    was asked to read."""
+
+    def __init__(self, known: dict[str, str | None]) -> None:
+        self.known = known
+        self.read: dict[str, list[str]] = {}
+
+    def kinds(self, passages: Mapping[str, Sequence[str]]) -> dict[str, str | None]:
+        self.read = {name: list(texts) for name, texts in passages.items()}
+        return {name: kind for name, kind in self.known.items() if name in passages}
+
+
+def test_an_entity_model_decides_the_kinds_it_knows_and_the_cues_the_rest() -> None:
+    text = (
+        "Tara Reid checked into Promises Treatment Center in Malibu, her publicist Jack Ketsoyan "
+        "said. The American Pie actress had been seen out in Malibu all year."
+    )
+    members = [MemberText(outlet, "Tara Reid enters rehab", text) for outlet in ("one", "two")]
+    by_cues = analyse_story(members)
+    assert "American Pie" in by_cues.people  # two capitalised words: a person, say the cues
+    typer = ListedTyper({"American Pie": None, "Promises Treatment Center": "organisation"})
+    found = analyse_story(members, typer=typer)
+    assert "American Pie" not in found.people + found.organisations + found.places
+    assert "Promises Treatment Center" in found.organisations
+    assert {"Tara Reid", "Jack Ketsoyan"} <= set(found.people)  # unknown to it: the cues
+    assert "Malibu" in found.places
+    passage = typer.read["Promises Treatment Center"][0]
+    assert "checked into Promises Treatment Center in Malibu" in passage
+    assert len(typer.read["Malibu"]) <= 2  # a few passages a name, not every mention

@@ -1,14 +1,15 @@
 """What a story page says in words: its headline, a short extractive summary, the people,
 organisations and places it names, and the sentences only one outlet reported.
 
-Hand-written and model-free for the same reason as ``text``: it runs for every story page on two
-cores. The headline is the member title most like the others (the most typical, not the
+Hand-written for the same reason as ``text``: it runs for every story page on two cores (once
+per state of a story; the analysis is kept). The headline is the member title most like the others (the most typical, not the
 loudest). The summary scores each sentence by how central its words are to the whole coverage (words
 many outlets use, weighted by rarity across the story's sentences) and prefers early sentences,
 which is where news puts what matters; near-repeats are skipped. Entities are capitalised phrases
-named by several articles or repeatedly, sorted into kinds by cues in the phrase and its context
-(titles and first names for people, corporate words for organisations, prepositions and a short
-list of countries and regions for places). Distinctive sentences are those of one outlet that no
+named by several articles or repeatedly, sorted into kinds by an entity model where one is given
+(``entity_ner``: spaCy's small English NER, reading a few passages around each name) and otherwise
+by cues in the phrase and its context (titles and first names for people, corporate words for
+organisations, prepositions and a short list of countries and regions for places). Distinctive sentences are those of one outlet that no
 other outlet's sentence comes close to.
 """
 
@@ -17,12 +18,27 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from broadsheet.understand.text import capitalised_phrases, sentences, words
 
-__all__ = ["MemberText", "StoryText", "analyse_story", "choose_headline", "entity_kind"]
+__all__ = [
+    "EntityTyper",
+    "MemberText",
+    "StoryText",
+    "analyse_story",
+    "choose_headline",
+    "entity_kind",
+]
+
+
+class EntityTyper(Protocol):
+    def kinds(self, passages: Mapping[str, Sequence[str]]) -> dict[str, str | None]:
+        """Each name's kind ("person", "organisation", "place", None: a name of something
+        else) as read in its passages; names it cannot tell are left out."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +100,9 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|from|near|to|across|outside|northern|southern|eastern|western)\s+$", re.IGNORECASE
 )
 _MAX_SENTENCES = 400
+_PASSAGES = 2  # passages of each name the entity model reads
+_TYPED = 24  # names it reads them for, the most mentioned first
+_PASSAGE_REACH = 90  # characters on each side of the name, within its paragraph
 
 
 def _split(members: Sequence[MemberText]) -> list[tuple[str, str]]:
@@ -187,10 +206,11 @@ def _names(text: str) -> list[str]:
     return [name.removeprefix("the ").removeprefix("of ") for name in names]
 
 
-def _entities(members: Sequence[MemberText]) -> dict[str, list[str]]:
+def _entities(members: Sequence[MemberText], typer: EntityTyper | None) -> dict[str, list[str]]:
     mentions: Counter[str] = Counter()
     articles: Counter[str] = Counter()
     contexts: dict[str, list[str]] = {}
+    passages: dict[str, list[str]] = {}
     for m in members:
         body = f"{m.title}\n{m.text[:6000]}"
         seen = set()
@@ -198,20 +218,33 @@ def _entities(members: Sequence[MemberText]) -> dict[str, list[str]]:
             if len(phrase) < 3 or len(phrase.split()) > 5:
                 continue
             mentions[phrase] += 1
+            if phrase in seen:
+                continue
             seen.add(phrase)
+            at = body.find(phrase)
             if len(contexts.setdefault(phrase, [])) < 5:
-                at = body.find(phrase)
                 contexts[phrase].append(body[max(0, at - 30) : at])
+            if len(passages.setdefault(phrase, [])) < _PASSAGES:
+                passages[phrase].append(_passage(body, at, len(phrase)))
         articles.update(seen)
     wanted = 2 if len(members) > 1 else 1
+    named = [p for p, n in mentions.most_common() if articles[p] >= wanted or n >= 3]
+    typed = typer.kinds({p: passages[p] for p in named[:_TYPED]}) if typer and named else {}
     kinds: dict[str, list[str]] = {"person": [], "organisation": [], "place": []}
-    for phrase, count in mentions.most_common():
-        if articles[phrase] < wanted and count < 3:
-            continue
-        kind = entity_kind(phrase, contexts.get(phrase, []))
+    for phrase in named:
+        kind = typed[phrase] if phrase in typed else entity_kind(phrase, contexts[phrase])
         if kind and not any(phrase in other for other in kinds[kind]):
             kinds[kind].append(phrase)
     return kinds
+
+
+def _passage(body: str, at: int, length: int) -> str:
+    """The words around a name, for the entity model to read it in."""
+    start = body.rfind("\n", 0, at) + 1
+    start = max(start, at - _PASSAGE_REACH)
+    end = body.find("\n", at + length)
+    end = min(len(body) if end < 0 else end, at + length + _PASSAGE_REACH)
+    return body[start:end]
 
 
 def _distinctive(pairs: list[tuple[str, str]], per_outlet: int) -> dict[str, tuple[str, ...]]:
@@ -235,11 +268,16 @@ def _distinctive(pairs: list[tuple[str, str]], per_outlet: int) -> dict[str, tup
 
 
 def analyse_story(
-    members: Sequence[MemberText], *, summary_sentences: int = 3, distinctive_per_outlet: int = 2
+    members: Sequence[MemberText],
+    *,
+    summary_sentences: int = 3,
+    distinctive_per_outlet: int = 2,
+    typer: EntityTyper | None = None,
 ) -> StoryText:
-    """Summary, named entities and each outlet's distinctive sentences for one story."""
+    """Summary, named entities and each outlet's distinctive sentences for one story; ``typer``
+    (an entity model) tells the kinds of the names it recognises, the cues those it does not."""
     pairs = _split(members)
-    kinds = _entities(members)
+    kinds = _entities(members, typer)
     return StoryText(
         summary=_summary(pairs, summary_sentences),
         people=tuple(kinds["person"][:8]),

@@ -1,0 +1,100 @@
+"""How well a story page sorts its names into people, organisations and places.
+
+ECB+ (``../shared/bench/clustering/ecbplus``) marks the people, organisations and places taking part
+in each document's events, with their kind. Each of its gold stories (a topic's event) goes through
+``analyse_story`` as a story page would, once with the cues alone and once with the entity model
+(``entity_ner``); a listed name is judged where ECB+ marks a mention with exactly its words in one
+of the story's documents: right when the kind matches (a country acting, ``HUMAN_PART_GPE``, may
+be a place or an organisation), wrong otherwise, including names of things that are none of the
+three. Names ECB+ does not mark are counted but not judged.
+
+    uv run python benchmarks/story_entities.py
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from clustering import shared_dir
+from lxml import etree
+
+from broadsheet.understand.entity_ner import NerTyper
+from broadsheet.understand.story_text import EntityTyper, MemberText, analyse_story
+from broadsheet.understand.text import strip_url_lines
+
+_GOLD_KINDS = {
+    "HUMAN_PART_PER": {"person"},
+    "HUMAN_PART_ORG": {"organisation"},
+    "HUMAN_PART_GPE": {"place", "organisation"},
+    "LOC_GEO": {"place"},
+    "LOC_FAC": {"place"},
+    "LOC_OTHER": {"place"},
+}
+Story = tuple[list[MemberText], dict[str, set[str]]]
+
+
+def load_stories(base: Path | None = None) -> list[Story]:
+    """ECB+'s gold stories: their documents as members, and each marked mention's kinds."""
+    root = (base or shared_dir()) / "bench" / "clustering" / "ecbplus" / "ECB+_LREC2014" / "ECB+"
+    members: dict[str, list[MemberText]] = defaultdict(list)
+    marked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for path in sorted(root.glob("*/*.xml")):
+        tree = etree.parse(str(path))
+        tokens = {t.get("t_id"): (t.text or "") for t in tree.iter("token")}
+        lines: dict[int, list[str]] = defaultdict(list)
+        for tok in tree.iter("token"):
+            lines[int(tok.get("sentence", "0"))].append(tok.text or "")
+        text = strip_url_lines("\n".join(" ".join(lines[k]) for k in sorted(lines))).strip()
+        title, _, body = text.partition("\n")
+        story = f"{path.parent.name}-{'ecbplus' if path.stem.endswith('ecbplus') else 'ecb'}"
+        members[story].append(MemberText(path.stem, title, body))
+        for markable in tree.find("Markables") if tree.find("Markables") is not None else ():
+            anchors = [a.get("t_id") for a in markable.iter("token_anchor")]
+            words = " ".join(tokens[a] for a in anchors if a in tokens)
+            if words:
+                marked[story][words] |= _GOLD_KINDS.get(markable.tag, {"other"})
+    return [(members[s], dict(marked[s])) for s in sorted(members)]
+
+
+def judge(stories: Sequence[Story], typer: EntityTyper | None) -> dict[str, Counter[str]]:
+    """Per kind: names listed, judged (ECB+ marks them), and right."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for members, marked in stories:
+        found = analyse_story(members, typer=typer)
+        for kind, names in (
+            ("person", found.people),
+            ("organisation", found.organisations),
+            ("place", found.places),
+        ):
+            for name in names:
+                counts[kind]["listed"] += 1
+                if name in marked:
+                    counts[kind]["judged"] += 1
+                    counts[kind]["right"] += kind in marked[name]
+    return counts
+
+
+def main() -> int:
+    stories = load_stories()
+    print(f"{len(stories)} ECB+ stories, {sum(len(m) for m, _ in stories)} documents")
+    for label, typer in (("cues alone", None), ("entity model", NerTyper())):
+        start = time.perf_counter()
+        counts = judge(stories, typer)
+        took = time.perf_counter() - start
+        total: Counter[str] = sum(counts.values(), Counter())
+        print(f"\n{label}: {took:.1f} s ({1000 * took / len(stories):.0f} ms a story)")
+        for kind, c in [*sorted(counts.items()), ("all", total)]:
+            share = c["right"] / c["judged"] if c["judged"] else 0.0
+            print(
+                f"  {kind:13s} listed {c['listed']:4d}  judged {c['judged']:4d}  "
+                f"right {c['right']:4d}  precision {share:.3f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,15 +2,16 @@
 organisations and places it names, and the sentences only one outlet reported.
 
 Hand-written for the same reason as ``text``: it runs for every story page on two cores (once
-per state of a story; the analysis is kept). The headline is the member title most like the others (the most typical, not the
-loudest). The summary scores each sentence by how central its words are to the whole coverage (words
-many outlets use, weighted by rarity across the story's sentences) and prefers early sentences,
-which is where news puts what matters; near-repeats are skipped. Entities are capitalised phrases
-named by several articles or repeatedly, sorted into kinds by an entity model where one is given
-(``entity_ner``: spaCy's small English NER, reading a few passages around each name) and otherwise
-by cues in the phrase and its context (titles and first names for people, corporate words for
-organisations, prepositions and a short list of countries and regions for places). Distinctive sentences are those of one outlet that no
-other outlet's sentence comes close to.
+per state of a story; the analysis is kept). The headline is the member title most like the
+others (the most typical, not the loudest). The summary scores each sentence by how central its
+words are to the whole coverage (words many outlets use, weighted by rarity across the story's
+sentences) and prefers early sentences, which is where news puts what matters; near-repeats are
+skipped. Entities are capitalised phrases named by several articles or repeatedly, sorted into
+kinds by an entity model where one is given (``entity_ner``: spaCy's small English NER, reading
+a few passages around each name) and otherwise by cues in the phrase and its context (titles and
+first names for people, corporate words for organisations, prepositions and a short list of
+countries and regions for places). Distinctive sentences are those of one outlet that no other
+outlet's sentence comes close to.
 """
 
 from __future__ import annotations

@@ -95,3 +95,9 @@ def test_an_entity_model_decides_the_kinds_it_knows_and_the_cues_the_rest() -> N
     passage = typer.read["Promises Treatment Center"][0]
     assert "checked into Promises Treatment Center in Malibu" in passage
     assert len(typer.read["Malibu"]) <= 2  # a few passages a name, not every mention
+
+
+def test_a_possessive_is_cut_back_to_the_name() -> None:
+    text = "Crowds gathered in Malibu's main square. Later they marched in Malibu's harbour."
+    found = analyse_story([MemberText(o, "Crowds gather", text) for o in ("one", "two")])
+    assert found.places == ("Malibu",)

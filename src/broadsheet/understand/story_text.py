@@ -101,6 +101,7 @@ _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|from|near|to|across|outside|northern|southern|eastern|western)\s+$", re.IGNORECASE
 )
 _MAX_SENTENCES = 400
+_POSSESSIVE = re.compile("['\u2019]s$")
 _PASSAGES = 2  # passages of each name the entity model reads
 _TYPED = 24  # names it reads them for, the most mentioned first
 _PASSAGE_REACH = 90  # characters on each side of the name, within its paragraph
@@ -202,9 +203,10 @@ def entity_kind(phrase: str, contexts: list[str]) -> str | None:
 
 
 def _names(text: str) -> list[str]:
-    """Capitalised phrases, with lists ("Bergen and Stavanger") split into their names."""
+    """Capitalised phrases, with lists ("Bergen and Stavanger") split into their names and
+    possessives ("Lohan's lawyer") cut back to the name."""
     names = (name for phrase in capitalised_phrases(text) for name in phrase.split(" and "))
-    return [name.removeprefix("the ").removeprefix("of ") for name in names]
+    return [_POSSESSIVE.sub("", name.removeprefix("the ").removeprefix("of ")) for name in names]
 
 
 def _entities(members: Sequence[MemberText], typer: EntityTyper | None) -> dict[str, list[str]]:

@@ -101,3 +101,13 @@ def test_a_possessive_is_cut_back_to_the_name() -> None:
     text = "Crowds gathered in Malibu's main square. Later they marched in Malibu's harbour."
     found = analyse_story([MemberText(o, "Crowds gather", text) for o in ("one", "two")])
     assert found.places == ("Malibu",)
+
+
+def test_a_surname_is_shown_as_the_full_name_the_story_gives() -> None:
+    text = (
+        "Arcade Joseph Comeaux Jr escaped from a prison van near Baytown. Comeaux took the guards' "
+        "weapons. Police said Comeaux was seen in Houston. Comeaux is a convicted offender."
+    )
+    typer = ListedTyper({"Comeaux": "person", "Arcade Joseph Comeaux Jr": "person"})
+    members = [MemberText(o, "Comeaux escapes", text) for o in ("one", "two")]
+    assert analyse_story(members, typer=typer).people == ("Arcade Joseph Comeaux Jr",)

@@ -238,7 +238,19 @@ def _entities(members: Sequence[MemberText], typer: EntityTyper | None) -> dict[
         kind = typed[phrase] if phrase in typed else entity_kind(phrase, contexts[phrase])
         if kind and not any(phrase in other for other in kinds[kind]):
             kinds[kind].append(phrase)
-    return kinds
+    return {kind: _fullest(names) for kind, names in kinds.items()}
+
+
+def _fullest(names: list[str]) -> list[str]:
+    """Each name in its fullest listed form, where the most mentioned was first: "Reid", then
+    "Tara Reid" become "Tara Reid" alone, in the place of "Reid"."""
+    out: list[str] = []
+    for name in names:
+        longer = [o for o in names if o != name and f" {name} " in f" {o} "]
+        fullest = max(longer, key=len) if longer else name
+        if fullest not in out:
+            out.append(fullest)
+    return out
 
 
 def _passage(body: str, at: int, length: int) -> str:

@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from broadsheet.understand.cluster_cli import run_cluster
 from broadsheet.understand.stories import StoryConfig
@@ -68,20 +69,25 @@ def load_allsides(split: str, base: Path | None = None) -> list[Item]:
 
 
 def load_ecbplus(base: Path | None = None) -> list[Item]:
+    return [item for item, _ in ecbplus_documents(base)]
+
+
+def ecbplus_documents(base: Path | None = None) -> Iterator[tuple[Item, Any]]:
+    """Each ECB+ document as an item (text rebuilt from its tokens, address lines stripped, the
+    first line its title, its topic's event its gold story) with its parsed XML."""
     from lxml import etree
 
     root = (base or shared_dir()) / "bench" / "clustering" / "ecbplus" / "ECB+_LREC2014" / "ECB+"
-    items: list[Item] = []
     for path in sorted(root.glob("*/*.xml")):
+        tree = etree.parse(str(path))
         lines: dict[int, list[str]] = defaultdict(list)
-        for tok in etree.parse(str(path)).iter("token"):
+        for tok in tree.iter("token"):
             lines[int(tok.get("sentence", "0"))].append(tok.text or "")
         text = strip_url_lines("\n".join(" ".join(lines[k]) for k in sorted(lines))).strip()
         title, _, body = text.partition("\n")
         topic = path.parent.name
         kind = "ecbplus" if path.stem.endswith("ecbplus") else "ecb"
-        items.append(Item(path.stem, title, body, f"{topic}-{kind}"))
-    return items
+        yield Item(path.stem, title, body, f"{topic}-{kind}"), tree
 
 
 def shuffled(items: Sequence[Item], seed: int = SEED) -> list[Item]:

@@ -20,12 +20,10 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from clustering import shared_dir
-from lxml import etree
+from clustering import ecbplus_documents
 
 from broadsheet.understand.entity_ner import NerTyper
 from broadsheet.understand.story_text import EntityTyper, MemberText, analyse_story
-from broadsheet.understand.text import strip_url_lines
 
 _GOLD_KINDS = {
     "HUMAN_PART_PER": {"person"},
@@ -40,24 +38,17 @@ Story = tuple[list[MemberText], dict[str, set[str]]]
 
 def load_stories(base: Path | None = None) -> list[Story]:
     """ECB+'s gold stories: their documents as members, and each marked mention's kinds."""
-    root = (base or shared_dir()) / "bench" / "clustering" / "ecbplus" / "ECB+_LREC2014" / "ECB+"
     members: dict[str, list[MemberText]] = defaultdict(list)
     marked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for path in sorted(root.glob("*/*.xml")):
-        tree = etree.parse(str(path))
+    for item, tree in ecbplus_documents(base):
+        members[item.gold].append(MemberText(item.id, item.title, item.text))
         tokens = {t.get("t_id"): (t.text or "") for t in tree.iter("token")}
-        lines: dict[int, list[str]] = defaultdict(list)
-        for tok in tree.iter("token"):
-            lines[int(tok.get("sentence", "0"))].append(tok.text or "")
-        text = strip_url_lines("\n".join(" ".join(lines[k]) for k in sorted(lines))).strip()
-        title, _, body = text.partition("\n")
-        story = f"{path.parent.name}-{'ecbplus' if path.stem.endswith('ecbplus') else 'ecb'}"
-        members[story].append(MemberText(path.stem, title, body))
-        for markable in tree.find("Markables") if tree.find("Markables") is not None else ():
+        markables = tree.find("Markables")
+        for markable in markables if markables is not None else ():
             anchors = [a.get("t_id") for a in markable.iter("token_anchor")]
             words = " ".join(tokens[a] for a in anchors if a in tokens)
             if words:
-                marked[story][words] |= _GOLD_KINDS.get(markable.tag, {"other"})
+                marked[item.gold][words] |= _GOLD_KINDS.get(markable.tag, {"other"})
     return [(members[s], dict(marked[s])) for s in sorted(members)]
 
 

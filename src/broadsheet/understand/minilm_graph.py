@@ -67,21 +67,20 @@ class _Builder:
     """Collects the graph's nodes and its initialisers (the weights, as constants)."""
 
     def __init__(self, weights: Weights, eps: float) -> None:
+        from onnx import helper, numpy_helper
+
         self.weights, self.eps = weights, eps
         self.inits: list[Any] = []
         self.nodes: list[Any] = []
         self._names = iter(range(1_000_000))
+        self._make_node, self._tensor = helper.make_node, numpy_helper.from_array
 
     def const(self, name: str, value: NDArray[Any]) -> str:
-        from onnx import numpy_helper
-
-        self.inits.append(numpy_helper.from_array(np.ascontiguousarray(value), name))
+        self.inits.append(self._tensor(np.ascontiguousarray(value), name))
         return name
 
     def node(self, op: str, inputs: list[str], output: str, **attrs: Any) -> str:
-        from onnx import helper
-
-        self.nodes.append(helper.make_node(op, inputs, [output], **attrs))
+        self.nodes.append(self._make_node(op, inputs, [output], **attrs))
         return output
 
     def fresh(self, prefix: str, tag: str) -> str:
